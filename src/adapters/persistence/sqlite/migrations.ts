@@ -1,0 +1,49 @@
+/**
+ * Numbered migrations, applied in order at start-up, each in its own transaction.
+ * Never edit a migration that has shipped: add the next number.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'capital allocation',
+    sql: `
+      CREATE TABLE portfolios (
+        id            INTEGER PRIMARY KEY,
+        user_id       TEXT    NOT NULL UNIQUE,
+        total_cents   INTEGER NOT NULL CHECK (total_cents > 0),
+        currency      TEXT    NOT NULL CHECK (length(currency) = 3),
+        created_at    TEXT    NOT NULL
+      );
+      CREATE TABLE strategy_allocations (
+        id                   INTEGER PRIMARY KEY,
+        portfolio_id         INTEGER NOT NULL REFERENCES portfolios(id) ON DELETE CASCADE,
+        strategy_name        TEXT    NOT NULL,
+        name_key             TEXT    NOT NULL,
+        allocated_cents      INTEGER NOT NULL CHECK (allocated_cents > 0),
+        requested_percentage REAL,
+        created_at           TEXT    NOT NULL,
+        UNIQUE (portfolio_id, name_key)
+      );
+      CREATE TABLE pair_allocations (
+        id                          INTEGER PRIMARY KEY,
+        strategy_allocation_id      INTEGER NOT NULL REFERENCES strategy_allocations(id) ON DELETE CASCADE,
+        pair                        TEXT    NOT NULL,
+        allocated_cents             INTEGER NOT NULL CHECK (allocated_cents > 0),
+        requested_percentage        REAL,
+        floating_loss_threshold_pct REAL    NOT NULL CHECK (floating_loss_threshold_pct > 0 AND floating_loss_threshold_pct <= 100),
+        floating_pnl_cents          INTEGER NOT NULL DEFAULT 0,
+        status                      TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'breached')),
+        created_at                  TEXT    NOT NULL,
+        UNIQUE (strategy_allocation_id, pair)
+      );
+      CREATE INDEX pair_allocations_by_strategy ON pair_allocations(strategy_allocation_id);
+      CREATE INDEX strategy_allocations_by_portfolio ON strategy_allocations(portfolio_id);
+    `,
+  },
+];

@@ -1,0 +1,27 @@
+import type { Handlers } from '../../shared/contract/index';
+import type { CapitalRepository } from '../ports/capital-repository';
+import type { Clock } from '../ports/clock';
+import { createCapitalHandlers } from './capital-handlers';
+
+export interface ApiDependencies {
+  capital: CapitalRepository;
+  clock: Clock;
+  version: string;
+}
+
+/** The ONE implementation of the contract. HTTP, IPC and tests all call these same functions. */
+export function createApiHandlers(deps: ApiDependencies): Handlers {
+  const startedAt = deps.clock.now().getTime();
+  return {
+    'system.health': () => {
+      const now = deps.clock.now();
+      return {
+        status: 'ok' as const,
+        version: deps.version,
+        uptime_seconds: Math.round((now.getTime() - startedAt) / 1000),
+        time: now.toISOString(),
+      };
+    },
+    ...createCapitalHandlers(deps.capital),
+  };
+}

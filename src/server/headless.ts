@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createAppContext } from './app-context';
+import { loadOrCreateApiToken, LoginCodes } from './api-token';
+import { resolveDataDir } from './data-dir';
+import { createHttpServer } from './http/create-http-server';
+
+/**
+ * Headless mode: the engine, the local API and the browser UI, without Electron.
+ * `npm run serve -- --port 8000 --data-dir DIR`
+ */
+
+const here = dirname(fileURLToPath(import.meta.url));
+const projectRoot = resolve(here, '..', '..');
+
+export interface HeadlessOptions {
+  port: number;
+  dataDir: string;
+  uiDir?: string;
+}
+
+export interface HeadlessInstance {
+  url: string;
+  port: number;
+  tokenFile: string;
+  token: string;
+  /** One-time link that signs a browser in. */
+  signInUrl: () => string;
+  close(): Promise<void>;
+}
+
+export async function startHeadless(options: HeadlessOptions): Promise<HeadlessInstance> {
+  const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const context = createAppContext({ dataDir: options.dataDir, version });
+  const { token, file: tokenFile } = loadOrCreateApiToken(options.dataDir);
+  const loginCodes = new LoginCodes();
+  const server = await createHttpServer({
+    handlers: context.handlers,
+    token,
+    tokenFile,
+    logger: context.logger,
+    version,
+    uiDir: options.uiDir ?? join(projectRoot, 'out', 'renderer'),
+    loginCodes,
+  });
+  try {
+    await server.listen({ host: '127.0.0.1', port: options.port });
+  } catch (error) {
+    context.close();
+    throw error;
+  }
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    port,
+    token,
+    tokenFile,
+    signInUrl: () => `${url}/?login=${loginCodes.issue()}`,
+    async close() {
+      await server.close();
+      context.close();
+    },
+  };
+}
+
+export function parsePort(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be a whole number from 0 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log('Usage: npm run serve -- [--port 8000] [--data-dir DIR]   (ECHO_DATA_DIR also sets the data directory)');
+    return;
+  }
+  const port = parsePort(values.port ?? process.env.ECHO_PORT, 8000);
+  const dataDir = resolveDataDir(values['data-dir']);
+  const instance = await startHeadless({ port, dataDir });
+  console.log(`Echo Workstation (headless) is running at ${instance.url}/`);
+  console.log(`  Open this one-time link to sign this browser in: ${instance.signInUrl()}`);
+  console.log(`  API docs: ${instance.url}/docs    API token: ${instance.tokenFile}`);
+  console.log(`  Data directory: ${dataDir}    Stop with Ctrl+C`);
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`Stopping (${signal})…`);
+    void instance.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    const err = error as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') console.error(`Port already in use: ${err.message}. Choose another with --port.`);
+    else console.error(`Echo Workstation could not start: ${err.message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,194 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { procedures, statusOf, type ErrorCode, type Handlers, type Procedure } from '../../shared/contract/index';
+import { invokeProcedure } from '../../shared/contract/invoke';
+import { errorEnvelope, successEnvelope } from '../../shared/contract/envelope';
+import { fromHttpRequest, toRouterPath } from '../../shared/contract/http-mapping';
+import { LoginCodes, safeEqual, uiSessionValue } from '../api-token';
+import { buildOpenApiDocument } from './openapi';
+import { bearerToken, isAllowedOrigin, isLoopbackHost, readCookie } from './security';
+
+export const SESSION_COOKIE = 'echo_session';
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface HttpServerOptions {
+  handlers: Handlers;
+  token: string;
+  tokenFile: string;
+  logger: Logger;
+  version: string;
+  /** The built renderer (index.html + assets/); without it only the API is served. */
+  uiDir?: string;
+  loginCodes?: LoginCodes;
+}
+
+const UI_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
+function refuse(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  return reply.code(statusOf(code)).send(errorEnvelope('forex-echo', code, message));
+}
+
+function wantsHtml(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').includes('text/html');
+}
+
+/** The embedded local API server: the documented routes, generated from the contract, behind the loopback guards. */
+export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const { handlers, token, tokenFile, logger, version, uiDir } = options;
+  const loginCodes = options.loginCodes ?? new LoginCodes();
+  const sessionValue = uiSessionValue(token);
+  const server = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  const publicPaths = new Set(
+    (Object.values(procedures) as Procedure[]).flatMap((p) => p.http.filter((r) => r.public).map((r) => r.path)),
+  );
+
+  const isAuthenticated = (request: FastifyRequest): boolean => {
+    const presented =
+      bearerToken(request.headers.authorization) ??
+      (typeof request.headers['x-api-key'] === 'string' ? request.headers['x-api-key'] : undefined);
+    if (presented !== undefined) return safeEqual(presented, token);
+    const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
+    return cookie !== undefined && safeEqual(cookie, sessionValue);
+  };
+
+  server.addHook('onRequest', async (request, reply) => {
+    const host = request.headers.host;
+    if (!isLoopbackHost(host)) {
+      return refuse(reply, 'FORBIDDEN', `Host "${host ?? ''}" is not allowed: the local API answers only to 127.0.0.1 or localhost`);
+    }
+    const origin = request.headers.origin;
+    if (!isAllowedOrigin(origin, host) || request.headers['sec-fetch-site'] === 'cross-site') {
+      return refuse(reply, 'FORBIDDEN', `Requests from other web sites (${origin ?? 'cross-site'}) are refused by the local API`);
+    }
+    const path = request.url.split('?')[0] as string;
+    if (publicPaths.has(path)) return;
+    if (path === '/' && typeof (request.query as Record<string, unknown>).login === 'string') return;
+    if (isAuthenticated(request)) return;
+    if (wantsHtml(request)) {
+      return reply
+        .code(401)
+        .type('text/html; charset=utf-8')
+        .send(signInPage(tokenFile));
+    }
+    return refuse(
+      reply,
+      'UNAUTHORIZED',
+      `Missing or wrong API token: send "Authorization: Bearer <token>" or "X-API-Key: <token>"; the token is in ${tokenFile}`,
+    );
+  });
+
+  server.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('Cache-Control', 'no-store');
+    return payload;
+  });
+
+  server.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return refuse(reply, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB`);
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return refuse(reply, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as JSON with "Content-Type: application/json"');
+    }
+    if (status >= 400 && status < 500) {
+      const message =
+        error instanceof SyntaxError || /JSON/i.test(error.message)
+          ? `The request body is not valid JSON: ${error.message}`
+          : error.message;
+      return reply.code(status).send(errorEnvelope('forex-echo', status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED', message));
+    }
+    request.log.error({ err: error, url: request.url }, 'unhandled error');
+    return refuse(reply, 'INTERNAL', 'Internal error; it was logged with details for a bug report');
+  });
+
+  server.setNotFoundHandler((request, reply) =>
+    refuse(reply, 'NOT_FOUND', `No such endpoint: ${request.method} ${request.url.split('?')[0]}; the API is described at /docs`),
+  );
+
+  // The documented routes, straight from the procedure table.
+  for (const [name, procedure] of Object.entries(procedures) as [string, Procedure][]) {
+    for (const route of procedure.http) {
+      server.route({
+        method: route.method,
+        url: toRouterPath(route.path),
+        handler: async (request, reply) => {
+          const input = fromHttpRequest(
+            route,
+            request.params as Record<string, string>,
+            (request.query ?? {}) as Record<string, unknown>,
+            request.body,
+          );
+          const result = await invokeProcedure(handlers, name, input, (error) =>
+            request.log.error({ err: error, procedure: name }, 'procedure failed unexpectedly'),
+          );
+          if (result.ok) return reply.code(200).send(successEnvelope(route.envelope, result.message, result.data));
+          return reply
+            .code(statusOf(result.error.code))
+            .send(errorEnvelope(route.envelope, result.error.code, result.error.message, result.error.details));
+        },
+      });
+    }
+  }
+
+  const openApi = buildOpenApiDocument(version);
+  server.get('/openapi.json', async () => openApi);
+  await server.register(fastifySwagger, { mode: 'static', specification: { document: openApi as never } });
+  await server.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: false, tryItOutEnabled: true } });
+
+  const indexFile = uiDir ? join(uiDir, 'index.html') : undefined;
+  const hasUi = indexFile !== undefined && existsSync(indexFile);
+  if (hasUi) {
+    await server.register(fastifyStatic, { root: join(uiDir as string, 'assets'), prefix: '/assets/', decorateReply: false });
+  }
+
+  server.get('/', async (request, reply) => {
+    const login = (request.query as Record<string, unknown>).login;
+    if (typeof login === 'string') {
+      if (!loginCodes.consume(login)) {
+        return reply
+          .code(401)
+          .type('text/html; charset=utf-8')
+          .send(signInPage(tokenFile, 'This sign-in link was already used or has expired. Restart the app for a new one.'));
+      }
+      reply.header('Set-Cookie', `${SESSION_COOKIE}=${sessionValue}; HttpOnly; SameSite=Strict; Path=/; Max-Age=31536000`);
+      return reply.redirect('/', 303);
+    }
+    if (hasUi && wantsHtml(request)) {
+      // Read on each request so a rebuilt UI is picked up without a restart; it is a few hundred bytes.
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('Content-Security-Policy', UI_CSP)
+        .header('X-Frame-Options', 'DENY')
+        .send(readFileSync(indexFile as string, 'utf8'));
+    }
+    return reply.redirect('/docs', 302);
+  });
+
+  return server;
+}
+
+function signInPage(tokenFile: string, problem?: string): string {
+  const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Echo Workstation: sign in</title>
+<style>body{background:#0f1318;color:#d6dde6;font:14px system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0}
+main{max-width:520px;border:1px solid #2a323c;padding:24px;border-radius:6px;background:#151b22}code{color:#7fb6ff}</style></head>
+<body><main><h1>Echo Workstation</h1>${problem ? `<p><strong>${escape(problem)}</strong></p>` : ''}
+<p>This browser is not signed in. Open the one-time sign-in link that <code>npm run serve</code> printed when it started.</p>
+<p>Scripts authenticate with the token in <code>${escape(tokenFile)}</code>.</p></main></body></html>`;
+}

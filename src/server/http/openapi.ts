@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { procedures, type Procedure } from '../../shared/contract/index';
+import { carriesBody, pathParamNames } from '../../shared/contract/http-mapping';
+
+type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
+
+function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  delete json.$schema;
+  return json;
+}
+
+function without(schema: JsonSchema, names: string[]): JsonSchema {
+  const properties = { ...(schema.properties ?? {}) };
+  for (const name of names) delete properties[name];
+  return { ...schema, properties, required: (schema.required ?? []).filter((r) => !names.includes(r)) };
+}
+
+const errorResponse = {
+  description: 'Refused: `error` says why in words, `code` is stable for scripts, `details` lists field problems',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: {
+          success: { const: false },
+          error: { type: 'string' },
+          code: { type: 'string' },
+          details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+        },
+        required: ['success', 'error'],
+      },
+    },
+  },
+};
+
+/** The OpenAPI 3.1 document, generated from the procedure table; served at /openapi.json and rendered at /docs. */
+export function buildOpenApiDocument(version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const procedure of Object.values(procedures) as Procedure[]) {
+    const input = jsonSchemaOf(procedure.input, 'input');
+    const output = jsonSchemaOf(procedure.output, 'output');
+    procedure.http.forEach((route, index) => {
+      const params = pathParamNames(route.path);
+      const rest = without(input, params);
+      const parameters: unknown[] = params.map((name) => ({
+        name,
+        in: 'path',
+        required: true,
+        schema: input.properties?.[name] ?? { type: 'string' },
+      }));
+      if (!carriesBody(route)) {
+        for (const [name, schema] of Object.entries(rest.properties ?? {})) {
+          parameters.push({ name, in: 'query', required: (rest.required ?? []).includes(name), schema });
+        }
+      }
+      const operation: Record<string, unknown> = {
+        operationId: index === 0 ? procedure.name : `${procedure.name}#${index + 1}`,
+        summary: procedure.summary,
+        ...(procedure.description ? { description: procedure.description } : {}),
+        tags: [procedure.tag],
+        parameters,
+        ...(route.public ? { security: [] } : {}),
+        responses: {
+          200: {
+            description: 'Done',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { success: { const: true }, message: { type: 'string' }, data: output },
+                  required: ['success', 'message', 'data'],
+                },
+              },
+            },
+          },
+          400: errorResponse,
+          401: errorResponse,
+          404: errorResponse,
+          409: errorResponse,
+        },
+      };
+      if (carriesBody(route)) {
+        operation.requestBody = { required: true, content: { 'application/json': { schema: rest } } };
+      }
+      (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
+    });
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Echo Workstation local API',
+      version,
+      description:
+        'The local API of Echo Workstation, mirroring the documented Forex Echo backend API. ' +
+        'Every request but /health needs `Authorization: Bearer <token>` or `X-API-Key: <token>`; ' +
+        'the token is in the file `api-token` of the data directory. Money is kept to the cent.',
+    },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      },
+    },
+    security: [{ bearer: [] }, { apiKey: [] }],
+    paths,
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Error codes of the contract. Every refusal carries one, so scripts can branch on the code
+ * and people can read the message. The HTTP status is derived from the code, never chosen ad hoc.
+ */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  AMBIGUOUS_TARGET: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  ALREADY_EXISTS: 409,
+  DUPLICATE_STRATEGY: 409,
+  DUPLICATE_PAIR: 409,
+  ALLOCATION_EXCEEDED: 409,
+  NOTHING_TO_ALLOCATE: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+/** A refusal the caller can act on. Thrown by core, translated into each transport's envelope. */
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function isDomainError(value: unknown): value is DomainError {
+  return value instanceof DomainError;
+}
+
+export function statusOf(code: ErrorCode): number {
+  return ERROR_STATUS[code];
+}

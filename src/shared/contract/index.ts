@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+import * as capital from './capital';
+import * as system from './system';
+import type { Procedure } from './procedure';
+
+/**
+ * THE procedure table. Every transport (direct call, HTTP, Electron IPC) and the OpenAPI document
+ * is derived from it; adding a capability starts here.
+ */
+export const procedures = {
+  'system.health': system.health,
+  'capital.createPortfolio': capital.createPortfolio,
+  'capital.listPortfolios': capital.listPortfolios,
+  'capital.allocateStrategy': capital.allocateStrategy,
+  'capital.allocatePairs': capital.allocatePairs,
+  'capital.addPairs': capital.addPairs,
+  'capital.getDashboard': capital.getDashboard,
+  'capital.getRiskStatus': capital.getRiskStatus,
+  'capital.resetPortfolio': capital.resetPortfolio,
+} as const satisfies Record<string, Procedure>;
+
+export type Procedures = typeof procedures;
+export type ProcedureName = keyof Procedures;
+/** What a caller may send (defaults not yet applied). */
+export type InputOf<N extends ProcedureName> = z.input<Procedures[N]['input']>;
+/** What a handler receives (validated, defaults applied). */
+export type ParsedInputOf<N extends ProcedureName> = z.output<Procedures[N]['input']>;
+export type OutputOf<N extends ProcedureName> = z.output<Procedures[N]['output']>;
+
+/** The one implementation of the contract, provided by core/api. */
+export type Handlers = {
+  [N in ProcedureName]: (input: ParsedInputOf<N>) => OutputOf<N> | Promise<OutputOf<N>>;
+};
+
+export const procedureNames = Object.keys(procedures) as ProcedureName[];
+
+export function isProcedureName(name: unknown): name is ProcedureName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(procedures, name);
+}
+
+export * from './errors';
+export type { Procedure, HttpRoute, HttpMethod, EnvelopeKind } from './procedure';

@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Which documented envelope a route answers with. Each spec file keeps its own:
+ * forex-echo wraps as {success, message, data} / {success:false, error}.
+ */
+export type EnvelopeKind = 'forex-echo';
+
+export interface HttpRoute {
+  method: HttpMethod;
+  /** The documented path, with `{param}` placeholders exactly as the spec writes them. */
+  path: string;
+  envelope: EnvelopeKind;
+  /** Answered without the API token (only /health). */
+  public?: boolean;
+}
+
+export interface Procedure<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  name: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  input: I;
+  output: O;
+  http: readonly HttpRoute[];
+  /** The human sentence that goes into the envelope's `message` on success. */
+  message: (output: z.output<O>) => string;
+}
+
+export function defineProcedure<I extends z.ZodType, O extends z.ZodType>(procedure: Procedure<I, O>): Procedure<I, O> {
+  return procedure;
+}
