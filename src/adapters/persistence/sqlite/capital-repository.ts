@@ -39,10 +39,10 @@ export function createSqliteCapitalRepository(db: SqliteDatabase, clock: Clock):
     insertPortfolio: db.prepare<[string, number, string, string], PortfolioRow>(
       'INSERT INTO portfolios (user_id, total_cents, currency, created_at) VALUES (?, ?, ?, ?) RETURNING *',
     ),
-    countChildren: db.prepare<[number], { strategies: number; pairs: number }>(`
-      SELECT (SELECT count(*) FROM strategy_allocations WHERE portfolio_id = ?1) AS strategies,
+    countChildren: db.prepare<[{ id: number }], { strategies: number; pairs: number }>(`
+      SELECT (SELECT count(*) FROM strategy_allocations WHERE portfolio_id = @id) AS strategies,
              (SELECT count(*) FROM pair_allocations pa JOIN strategy_allocations sa ON sa.id = pa.strategy_allocation_id
-               WHERE sa.portfolio_id = ?1) AS pairs`),
+               WHERE sa.portfolio_id = @id) AS pairs`),
     deletePortfolio: db.prepare<[number]>('DELETE FROM portfolios WHERE id = ?'),
     strategiesOf: db.prepare<[number], StrategyRow>('SELECT * FROM strategy_allocations WHERE portfolio_id = ? ORDER BY id'),
     strategyById: db.prepare<[number], StrategyRow>('SELECT * FROM strategy_allocations WHERE id = ?'),
@@ -71,7 +71,7 @@ export function createSqliteCapitalRepository(db: SqliteDatabase, clock: Clock):
     },
     insertPortfolio: (p) => portfolioOf(q.insertPortfolio.get(p.userId, p.totalCents, p.currency, now()) as PortfolioRow),
     deletePortfolio: (id) => {
-      const counts = q.countChildren.get(id) as { strategies: number; pairs: number };
+      const counts = q.countChildren.get({ id }) as { strategies: number; pairs: number };
       q.deletePortfolio.run(id);
       return counts;
     },
