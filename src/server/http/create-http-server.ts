@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -46,10 +46,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   const sessionValue = uiSessionValue(token);
   const server = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Router-level failures (a malformed %-escape in the path, say) get the envelope too.
+    frameworkErrors: (error, _request, reply) => {
+      void refuse(reply, 'VALIDATION_FAILED', `The request could not be read: ${error.message}`);
+    },
   });
 
   const publicPaths = new Set(
