@@ -1,0 +1,244 @@
+import { normalizeLots, type Instrument } from '../domain/instruments';
+import type { ClosedTrade, ExitReason, OrderFilled, Position, RiskDenial, Side, SubmitOrder } from '../domain/trading';
+import type { BarsView, OrderOptions, Strategy, StrategyContext } from '../strategies/strategy';
+
+/** Where the runner's orders go: the simulated exchange in a backtest, the order manager (journal + broker) live. */
+export interface OrderRouter {
+  submit(order: SubmitOrder, time: number, closeBid: number): void;
+  setProtection(positionId: string, takeProfit: number | null, stopLoss: number | null): void;
+}
+
+export type EngineEvent =
+  | { type: 'OrderSubmitted'; order: SubmitOrder }
+  | { type: 'OrderDenied'; taskId: string; side: Side; lots: number; denial: RiskDenial; time: number }
+  | { type: 'OrderFilled'; fill: OrderFilled }
+  | { type: 'PositionClosed'; trade: ClosedTrade }
+  | { type: 'RiskBreached'; taskId: string; code: RiskDenial['code']; message: string; time: number; floatingPnl: number; limit: number }
+  | { type: 'TaskPaused'; taskId: string; reason: string; time: number };
+
+export interface RunnerOptions {
+  taskId: string;
+  /** Short, stable, unique per task: it prefixes every client order id (≤ 31 chars to fit an MT5 comment). */
+  orderIdPrefix: string;
+  instrument: Instrument;
+  capital: number;
+  magic: number;
+  strategy: Strategy;
+  router: OrderRouter;
+  /** quote → account currency at a price. */
+  accountRate: (price: number) => number;
+  /** The pair allocation's floating-loss threshold (% of capital): crossing it closes everything and pauses the task. */
+  floatingLossThresholdPct?: number | null;
+  onEvent?: (event: EngineEvent) => void;
+}
+
+/**
+ * Runs one strategy for one task: it is the StrategyContext the strategy sees, checks every order against the
+ * risk rules before routing it, and watches the floating-loss threshold after every bar.
+ * Client order ids are derived from the bar and a per-bar sequence, so replaying a bar after a crash produces
+ * the same ids and the journal recognises orders it has already sent.
+ */
+export class StrategyRunner implements StrategyContext {
+  readonly positions: Position[] = [];
+  readonly trades: ClosedTrade[] = [];
+  realizedPnl = 0;
+  paused: string | null = null;
+  private pending = 0;
+  /** Take-profit/stop-loss asked for by orders not filled yet, keyed by client order id. */
+  private readonly protectionOf = new Map<string, { takeProfit: number | null; stopLoss: number | null }>();
+  private lastTime = 0;
+  private lastClose = Number.NaN;
+  private seq = 0;
+
+  constructor(private readonly options: RunnerOptions) {}
+
+  get taskId(): string {
+    return this.options.taskId;
+  }
+  get instrument(): Instrument {
+    return this.options.instrument;
+  }
+  get capital(): number {
+    return this.options.capital;
+  }
+  get magic(): number {
+    return this.options.magic;
+  }
+  get pendingOrders(): number {
+    return this.pending;
+  }
+
+  /** Call after the exchange processed bar `index` (fills, protection); runs risk checks, then the strategy. */
+  onBar(bars: BarsView, index: number): void {
+    const time = bars.time[index] as number;
+    if (time !== this.lastTime) this.seq = 0;
+    this.lastTime = time;
+    this.lastClose = bars.close[index] as number;
+    if (this.positions.length > 0) this.watchFloatingLoss(time);
+    this.options.strategy.onBar(bars, index, this);
+  }
+
+  applyFilled(fill: OrderFilled): void {
+    this.pending = Math.max(0, this.pending - 1);
+    if (fill.opens) {
+      const protection = this.protectionOf.get(fill.clientOrderId);
+      this.protectionOf.delete(fill.clientOrderId);
+      this.positions.push({
+        id: fill.positionId,
+        taskId: fill.taskId,
+        symbol: fill.symbol,
+        side: fill.side,
+        lots: fill.lots,
+        entryPrice: fill.price,
+        entryTime: fill.time,
+        takeProfit: protection?.takeProfit ?? null,
+        stopLoss: protection?.stopLoss ?? null,
+        magic: this.options.magic,
+        clientOrderId: fill.clientOrderId,
+        commission: fill.commission,
+      });
+    }
+    this.options.onEvent?.({ type: 'OrderFilled', fill });
+    this.options.strategy.onFilled?.(fill, this);
+  }
+
+  /** An order that will not fill (its position was already closed by a take-profit in the same bar, or a broker refusal). */
+  applyCancelled(clientOrderId: string): void {
+    this.pending = Math.max(0, this.pending - 1);
+    this.protectionOf.delete(clientOrderId);
+  }
+
+  applyClosed(trade: ClosedTrade): void {
+    const index = this.positions.findIndex((p) => p.id === trade.positionId);
+    if (index !== -1) this.positions.splice(index, 1);
+    this.realizedPnl += trade.pnl;
+    this.trades.push(trade);
+    this.options.onEvent?.({ type: 'PositionClosed', trade });
+    this.options.strategy.onClosed?.(trade, this);
+  }
+
+  /** Positions restored from the broker after a restart, before the first bar. */
+  restorePosition(position: Position): void {
+    this.positions.push({ ...position });
+  }
+
+  floatingPnl(): number {
+    if (Number.isNaN(this.lastClose)) return 0;
+    const { instrument, accountRate } = this.options;
+    let total = 0;
+    for (const p of this.positions) {
+      const exit = this.lastClose;
+      total += ((exit - p.entryPrice) * (p.side === 'BUY' ? 1 : -1) * p.lots * instrument.contractSize * accountRate(exit)) - p.commission;
+    }
+    return total;
+  }
+
+  buy(lots: number, options?: OrderOptions): string | undefined {
+    return this.open('BUY', lots, options);
+  }
+
+  sell(lots: number, options?: OrderOptions): string | undefined {
+    return this.open('SELL', lots, options);
+  }
+
+  close(positionId: string, reason: ExitReason, note?: string): void {
+    const position = this.positions.find((p) => p.id === positionId);
+    if (!position) return;
+    this.route({
+      clientOrderId: this.nextOrderId(),
+      taskId: this.options.taskId,
+      symbol: this.options.instrument.symbol,
+      side: position.side === 'BUY' ? 'SELL' : 'BUY',
+      lots: position.lots,
+      closesPositionId: position.id,
+      magic: this.options.magic,
+      reason: note ?? reason,
+      exitReason: reason,
+      decidedAt: this.lastTime,
+    });
+  }
+
+  closeAll(reason: ExitReason, note?: string): void {
+    for (const p of [...this.positions]) this.close(p.id, reason, note);
+  }
+
+  setProtection(positionId: string, takeProfit: number | null, stopLoss: number | null): void {
+    const position = this.positions.find((p) => p.id === positionId);
+    if (!position) return;
+    position.takeProfit = takeProfit;
+    position.stopLoss = stopLoss;
+    this.options.router.setProtection(positionId, takeProfit, stopLoss);
+  }
+
+  pause(reason: string): void {
+    this.paused = reason;
+    this.options.onEvent?.({ type: 'TaskPaused', taskId: this.options.taskId, reason, time: this.lastTime });
+  }
+
+  private open(side: Side, requestedLots: number, options?: OrderOptions): string | undefined {
+    const denial = this.check(requestedLots);
+    const lots = normalizeLots(this.options.instrument, requestedLots);
+    if (denial) {
+      this.options.onEvent?.({ type: 'OrderDenied', taskId: this.options.taskId, side, lots: requestedLots, denial, time: this.lastTime });
+      return undefined;
+    }
+    const clientOrderId = this.nextOrderId();
+    if (options?.takeProfit != null || options?.stopLoss != null) {
+      this.protectionOf.set(clientOrderId, { takeProfit: options.takeProfit ?? null, stopLoss: options.stopLoss ?? null });
+    }
+    this.route({
+      clientOrderId,
+      taskId: this.options.taskId,
+      symbol: this.options.instrument.symbol,
+      side,
+      lots,
+      takeProfit: options?.takeProfit ?? null,
+      stopLoss: options?.stopLoss ?? null,
+      magic: this.options.magic,
+      reason: options?.reason ?? `${side} signal`,
+      decidedAt: this.lastTime,
+    });
+    return clientOrderId;
+  }
+
+  /** The risk engine's order checks: paused tasks, lot limits. Every denial carries a code. */
+  private check(lots: number): RiskDenial | undefined {
+    const { instrument } = this.options;
+    if (this.paused) return { code: 'TASK_PAUSED', message: `The task is paused: ${this.paused}` };
+    if (!(lots >= instrument.minLot - 1e-12)) {
+      return { code: 'LOT_TOO_SMALL', message: `${lots} lots is below ${instrument.symbol}'s minimum of ${instrument.minLot}` };
+    }
+    if (lots > instrument.maxLot + 1e-12) {
+      return { code: 'LOT_TOO_LARGE', message: `${lots} lots is above ${instrument.symbol}'s maximum of ${instrument.maxLot}` };
+    }
+    if (!(this.options.capital > 0)) {
+      return { code: 'INSUFFICIENT_CAPITAL', message: 'The task has no capital to trade with' };
+    }
+    return undefined;
+  }
+
+  private route(order: SubmitOrder): void {
+    this.pending++;
+    this.options.onEvent?.({ type: 'OrderSubmitted', order });
+    this.options.router.submit(order, this.lastTime, this.lastClose);
+  }
+
+  private nextOrderId(): string {
+    return `${this.options.orderIdPrefix}-${Math.floor(this.lastTime / 1000).toString(36)}-${(this.seq++).toString(36)}`;
+  }
+
+  private watchFloatingLoss(time: number): void {
+    const threshold = this.options.floatingLossThresholdPct;
+    if (threshold === null || threshold === undefined || this.paused) return;
+    const floating = this.floatingPnl();
+    const limit = (this.options.capital * threshold) / 100;
+    if (-floating < limit) return;
+    const lossPct = (-floating / this.options.capital) * 100;
+    const message =
+      `${this.options.instrument.symbol}: floating loss ${lossPct.toFixed(2)}% of ${this.options.capital.toFixed(2)} ` +
+      `crossed the ${threshold}% threshold; all positions closed and the task paused`;
+    this.options.onEvent?.({ type: 'RiskBreached', taskId: this.options.taskId, code: 'FLOATING_LOSS_THRESHOLD', message, time, floatingPnl: floating, limit });
+    this.closeAll('floating_loss_threshold', message);
+    this.pause(message);
+  }
+}

@@ -1,0 +1,67 @@
+import type { Instrument } from '../domain/instruments';
+import type { ClosedTrade, ExitReason, OrderFilled, Position } from '../domain/trading';
+import type { ParamSpec, ResolvedConfig } from './params';
+
+/**
+ * The one interface every strategy is written against. The same strategy object runs in a backtest, on the paper
+ * broker and live: time, data and execution all arrive through these parameters, never from globals.
+ */
+
+/** Columnar bars, oldest first; only [0, length) is valid. A CandleSeries satisfies it. */
+export interface BarsView {
+  readonly time: ArrayLike<number>;
+  readonly open: ArrayLike<number>;
+  readonly high: ArrayLike<number>;
+  readonly low: ArrayLike<number>;
+  readonly close: ArrayLike<number>;
+  readonly volume: ArrayLike<number>;
+  readonly length: number;
+}
+
+export interface OrderOptions {
+  takeProfit?: number | null;
+  stopLoss?: number | null;
+  /** Why, in words, kept on the order journal. */
+  reason?: string;
+}
+
+export interface StrategyContext {
+  readonly taskId: string;
+  readonly instrument: Instrument;
+  /** Capital the task trades with (its pair allocation, else its configured capital), account currency. */
+  readonly capital: number;
+  readonly magic: number;
+  /** This task's open positions, oldest first. */
+  readonly positions: readonly Position[];
+  /** Orders sent but not filled yet (they fill at the next bar's open by default). */
+  readonly pendingOrders: number;
+  /** Floating result of the open positions at the last close, account currency. */
+  floatingPnl(): number;
+  /** Market orders. Return the client order id, or undefined when the risk engine denied it (the denial is an event). */
+  buy(lots: number, options?: OrderOptions): string | undefined;
+  sell(lots: number, options?: OrderOptions): string | undefined;
+  close(positionId: string, reason: ExitReason, note?: string): void;
+  closeAll(reason: ExitReason, note?: string): void;
+  setProtection(positionId: string, takeProfit: number | null, stopLoss: number | null): void;
+}
+
+export interface Strategy {
+  /** Called once per closed bar, after fills and protection for that bar were processed. */
+  onBar(bars: BarsView, index: number, ctx: StrategyContext): void;
+  onFilled?(fill: OrderFilled, ctx: StrategyContext): void;
+  onClosed?(trade: ClosedTrade, ctx: StrategyContext): void;
+  /** Current indicator values for charts and signal details (e.g. z-score, lookback high/low, grid levels). */
+  indicators?(): Record<string, number | null>;
+}
+
+export interface StrategyDefinition {
+  name: string;
+  title: string;
+  description: string;
+  params: readonly ParamSpec[];
+  /** Spellings the spec's examples use for a parameter (grid_spacing_percent → grid_percent + use_grid_percent). */
+  aliases?: Readonly<Record<string, (value: number | boolean) => Record<string, number | boolean>>>;
+  /** Cross-field rules (slow period above fast period, ...); each returned string is an error. */
+  check?(config: ResolvedConfig): string[];
+  create(config: ResolvedConfig, instrument: Instrument): Strategy;
+}
