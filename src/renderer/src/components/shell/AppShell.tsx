@@ -1,0 +1,22 @@
+import { useConnectionStore } from '../../stores/connection-store';
+import { useWorkspaceStore } from '../../stores/workspace-store';
+import { AllocationWorkspace } from '../allocation/AllocationWorkspace';
+import { ApiWorkspace } from '../api/ApiWorkspace';
+import { NotSignedInScreen } from './NotSignedInScreen';
+import { Sidebar } from './Sidebar';
+import { StatusBar } from './StatusBar';
+
+export function AppShell() {
+  const signedIn = useConnectionStore((s) => s.signedIn);
+  const active = useWorkspaceStore((s) => s.active);
+  if (!signedIn) return <NotSignedInScreen />;
+  return (
+    <div className="app">
+      <Sidebar />
+      <main className="workspace" data-testid={`workspace-${active}`}>
+        {active === 'allocation' ? <AllocationWorkspace /> : <ApiWorkspace />}
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import { useWorkspaceStore, type WorkspaceId } from '../../stores/workspace-store';
+
+const WORKSPACES: readonly { id: WorkspaceId; label: string; icon: string }[] = [
+  { id: 'allocation', label: 'Allocation', icon: '◔' },
+  { id: 'api', label: 'API', icon: '⌘' },
+];
+
+export function Sidebar() {
+  const active = useWorkspaceStore((s) => s.active);
+  const open = useWorkspaceStore((s) => s.open);
+  return (
+    <nav className="sidebar" aria-label="Workspaces">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <span>
+          ECHO
+          <small>WORKSTATION</small>
+        </span>
+      </div>
+      <div className="nav-section">Workspaces</div>
+      {WORKSPACES.map((w) => (
+        <button
+          key={w.id}
+          type="button"
+          className="nav-item"
+          aria-current={w.id === active ? 'page' : undefined}
+          data-testid={`nav-${w.id}`}
+          onClick={() => open(w.id)}
+        >
+          <span className="nav-icon" aria-hidden="true">
+            {w.icon}
+          </span>
+          {w.label}
+        </button>
+      ))}
+    </nav>
+  );
+}
