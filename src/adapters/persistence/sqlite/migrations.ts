@@ -46,4 +46,29 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX strategy_allocations_by_portfolio ON strategy_allocations(portfolio_id);
     `,
   },
+  {
+    version: 2,
+    name: 'candle store',
+    // One row per (series, time bucket of chunk_span_ms) holding that bucket's bars as packed columns (see
+    // candle-chunk-codec.ts): a million M1 candles are ~400 rows, not a million. Buckets are aligned to
+    // chunk_span_ms, so chunks never overlap and a merge only rewrites the buckets it touches.
+    sql: `
+      CREATE TABLE candle_series (
+        id            INTEGER PRIMARY KEY,
+        symbol        TEXT    NOT NULL,
+        timeframe     TEXT    NOT NULL,
+        chunk_span_ms INTEGER NOT NULL CHECK (chunk_span_ms > 0),
+        UNIQUE (symbol, timeframe)
+      );
+      CREATE TABLE candle_chunks (
+        series_id   INTEGER NOT NULL REFERENCES candle_series(id) ON DELETE CASCADE,
+        chunk_start INTEGER NOT NULL,
+        first_time  INTEGER NOT NULL,
+        last_time   INTEGER NOT NULL,
+        count       INTEGER NOT NULL CHECK (count > 0),
+        data        BLOB    NOT NULL,
+        PRIMARY KEY (series_id, chunk_start)
+      );
+    `,
+  },
 ];
