@@ -43,7 +43,11 @@ export class StrategyRunner implements StrategyContext {
   readonly trades: ClosedTrade[] = [];
   realizedPnl = 0;
   paused: string | null = null;
-  private pending = 0;
+  /** Orders this runner routed that have neither filled nor been cancelled: client order id → position it closes. */
+  private readonly outstanding = new Map<string, string | undefined>();
+  /** Positions with a close order outstanding: a second close must not be sent (on a netting account or a spot
+   * exchange it would open the opposite position). */
+  private readonly closing = new Set<string>();
   /** Take-profit/stop-loss asked for by orders not filled yet, keyed by client order id. */
   private readonly protectionOf = new Map<string, { takeProfit: number | null; stopLoss: number | null }>();
   private lastTime = 0;
@@ -65,7 +69,7 @@ export class StrategyRunner implements StrategyContext {
     return this.options.magic;
   }
   get pendingOrders(): number {
-    return this.pending;
+    return this.outstanding.size;
   }
 
   /** Call after the exchange processed bar `index` (fills, protection); runs risk checks, then the strategy. */
@@ -79,7 +83,9 @@ export class StrategyRunner implements StrategyContext {
   }
 
   applyFilled(fill: OrderFilled): void {
-    this.pending = Math.max(0, this.pending - 1);
+    // Only our own orders leave the outstanding set: a take-profit or stop close reported by the broker was never one.
+    this.outstanding.delete(fill.clientOrderId);
+    if (!fill.opens) this.closing.delete(fill.positionId);
     if (fill.opens) {
       const protection = this.protectionOf.get(fill.clientOrderId);
       this.protectionOf.delete(fill.clientOrderId);
@@ -104,13 +110,16 @@ export class StrategyRunner implements StrategyContext {
 
   /** An order that will not fill (its position was already closed by a take-profit in the same bar, or a broker refusal). */
   applyCancelled(clientOrderId: string): void {
-    this.pending = Math.max(0, this.pending - 1);
+    const closes = this.outstanding.get(clientOrderId);
+    this.outstanding.delete(clientOrderId);
+    if (closes !== undefined) this.closing.delete(closes);
     this.protectionOf.delete(clientOrderId);
   }
 
   applyClosed(trade: ClosedTrade): void {
     const index = this.positions.findIndex((p) => p.id === trade.positionId);
     if (index !== -1) this.positions.splice(index, 1);
+    this.closing.delete(trade.positionId);
     this.realizedPnl += trade.pnl;
     this.trades.push(trade);
     this.options.onEvent?.({ type: 'PositionClosed', trade });
@@ -143,7 +152,8 @@ export class StrategyRunner implements StrategyContext {
 
   close(positionId: string, reason: ExitReason, note?: string): void {
     const position = this.positions.find((p) => p.id === positionId);
-    if (!position) return;
+    if (!position || this.closing.has(positionId)) return;
+    this.closing.add(positionId);
     this.route({
       clientOrderId: this.nextOrderId(),
       taskId: this.options.taskId,
@@ -218,7 +228,7 @@ export class StrategyRunner implements StrategyContext {
   }
 
   private route(order: SubmitOrder): void {
-    this.pending++;
+    this.outstanding.set(order.clientOrderId, order.closesPositionId);
     this.options.onEvent?.({ type: 'OrderSubmitted', order });
     this.options.router.submit(order, this.lastTime, this.lastClose);
   }
