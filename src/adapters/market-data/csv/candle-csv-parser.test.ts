@@ -88,6 +88,22 @@ describe('parseCandleCsv', () => {
     expect(r.badRows[0]!.text).toBe('2024-08-01T20:19:00Z,10,9.5,9,10.5,1');
   });
 
+  it('reads numbers strictly: exponent and padding yes, hex, Infinity and blanks no', () => {
+    const r = parseCandleCsv(
+      rows(
+        'time,open,high,low,close,volume',
+        '2024-08-01T20:18:00Z, 1.5 ,2e0,1,1.5,0', // ok
+        '2024-08-01T20:19:00Z,0x1,2,1,1.5,0',
+        '2024-08-01T20:20:00Z,1.5,Infinity,1,1.5,0',
+        '2024-08-01T20:21:00Z,1.5,2,1,1.5, ',
+        '2024-08-01T20:22:00Z,-1.5,-1,-2,-1.25,0', // negative prices exist (oil, spreads)
+      ),
+    );
+    expect(r.badRows.map((b) => b.reason)).toEqual(['open "0x1" is not a number', 'high "Infinity" is not a number', 'volume " " is not a number']);
+    expect(Array.from(r.series.open)).toEqual([1.5, -1.5]);
+    expect(r.series.high[0]).toBe(2);
+  });
+
   it('counts every bad row even beyond the kept details', () => {
     const lines = ['time,open,high,low,close,volume', ...Array.from({ length: 30 }, () => 'x,1,1,1,1,1')];
     const r = parseCandleCsv(rows(...lines), { maxBadRowDetails: 5 });

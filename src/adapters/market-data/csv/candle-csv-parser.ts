@@ -36,6 +36,19 @@ export interface CsvParseResult {
 }
 
 const NUMBER = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/**
+ * Decimal text → number, or NaN. Number() alone would read "" as 0 and "0x1F" as 31, so a cheap first/last character
+ * check guards the common case and the strict pattern decides the rest.
+ */
+function decimal(text: string): number {
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  const plain =
+    ((first >= 48 && first <= 57) || first === 45) && last >= 48 && last <= 57 && !(first === 48 && text.length > 1 && (text.charCodeAt(1) | 32) > 97);
+  if (plain) return Number(text);
+  return NUMBER.test(text) ? Number(text) : Number.NaN;
+}
 const FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
 
 export class CandleCsvParser {
@@ -105,8 +118,9 @@ export class CandleCsvParser {
       let text = f[column]!;
       // Semicolon/tab files from European locales may write decimal commas.
       if (layout.delimiter !== ',' && text.includes(',') && !text.includes('.')) text = text.replace(',', '.');
-      if (!NUMBER.test(text)) return `${FIELDS[k]} "${text}" is not a number`;
-      this.values[k] = Number(text);
+      const value = decimal(text);
+      if (Number.isNaN(value)) return `${FIELDS[k]} "${text}" is not a number`;
+      this.values[k] = value;
     }
     const v = this.values;
     const reason = candleProblem({ time, open: v[0]!, high: v[1]!, low: v[2]!, close: v[3]!, volume: v[4]! });

@@ -117,7 +117,7 @@ function fromHeader(line: string, delimiter: string, kind: LayoutKind): CsvLayou
     volume,
     minFields: Math.max(...used) + 1,
     description:
-      `${kind === 'mt5-header' ? 'MetaTrader 5 export' : 'CSV with header'} (${DELIMITER_NAMES[delimiter]}-separated: ${described})` +
+      `${kind === 'mt5-header' ? 'MetaTrader 5 export' : 'CSV with header'}, ${DELIMITER_NAMES[delimiter]}-separated: ${described}` +
       (volume === undefined ? ', no volume column (volume stored as 0)' : ''),
   };
 }
@@ -139,8 +139,8 @@ function headerless(fields: string[], delimiter: string): CsvLayout {
     volume,
     minFields: (volume ?? open + 3) + 1,
     description:
-      `MetaTrader-style CSV without header (${DELIMITER_NAMES[delimiter]}-separated: ` +
-      `${timeColumn === undefined ? 'date-time' : 'date, time'}, open, high, low, close${volume === undefined ? '' : ', volume'})` +
+      `MetaTrader-style CSV without header, ${DELIMITER_NAMES[delimiter]}-separated: ` +
+      `${timeColumn === undefined ? 'date-time' : 'date,time'},open,high,low,close${volume === undefined ? '' : ',volume'}` +
       (volume === undefined ? ', no volume column (volume stored as 0)' : ''),
   };
 }
