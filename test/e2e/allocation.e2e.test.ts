@@ -45,8 +45,8 @@ beforeAll(async () => {
   page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
-    // Chrome logs every non-2xx response; the one refusal this test provokes (409) is expected.
-    const expectedRefusal = /status of 409/.test(message.text());
+    // Chrome logs every non-2xx response; the refusals this test provokes (409 over-allocation, 401 signed out) are expected.
+    const expectedRefusal = /status of (409|401)/.test(message.text());
     if (message.type() === 'error' && !expectedRefusal) pageErrors.push(message.text());
   });
 }, 120_000);
@@ -119,6 +119,7 @@ describe('capital allocation workspace (browser)', () => {
     expect(await page.getByTestId('allocation-sunburst').locator('canvas').count()).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('risk-overall').textContent()).toBe('MEDIUM');
     await page.mouse.move(0, 0);
+    await page.waitForTimeout(500); // let the sunburst finish its short animation
     await shot('allocation-workspace.png');
 
     // 6. A third strategy over the remaining capital: previewed in red, then refused by the server, inline.
@@ -148,13 +149,22 @@ describe('capital allocation workspace (browser)', () => {
 
     // The same workspace on a laptop and on a full-HD screen.
     await page.setViewportSize({ width: 1280, height: 800 });
+    await page.waitForTimeout(400);
     await shot('allocation-1280x800.png');
     await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.waitForTimeout(400);
     await shot('allocation-1920x1080.png');
 
     await page.getByTestId('nav-api').click();
     await expect.poll(() => page.getByTestId('api-health').textContent()).toContain('connected');
     await shot('api-workspace.png');
+
+    // A browser whose session is gone is told how to sign in again, instead of showing stale figures.
+    await page.getByTestId('nav-allocation').click();
+    await page.context().clearCookies();
+    await page.getByTestId('refresh').click();
+    await page.getByTestId('not-signed-in').waitFor();
+    expect(await page.getByTestId('not-signed-in').textContent()).toContain('npm run serve');
 
     expect(pageErrors).toEqual([]);
   });

@@ -30,7 +30,7 @@ export function percentHint(text: string, label: string): string | undefined {
   return undefined;
 }
 
+/** Exact for every amount a double can carry to the cent: 9000.123 is refused, 0.29 (28.999…96 cents) is not. */
 function hasAtMostTwoDecimals(value: number): boolean {
-  const scaled = value * 100;
-  return Math.abs(scaled - Math.round(scaled)) < 1e-6 * Math.max(1, Math.abs(scaled));
+  return Math.round(value * 100) / 100 === value;
 }

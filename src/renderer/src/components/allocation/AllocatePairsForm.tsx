@@ -30,12 +30,8 @@ const ROW_MODES = [
 let nextRowKey = 1;
 const emptyRow = (): PairRow => ({ key: nextRowKey++, pair: '', mode: 'amount', value: '', threshold: '' });
 
-function rowHint(row: PairRow): string | undefined {
-  if (row.value.trim() !== '') {
-    const valueHint = row.mode === 'amount' ? moneyHint(row.value, 'Amount') : percentHint(row.value, 'Percentage');
-    if (valueHint) return valueHint;
-  }
-  return row.threshold.trim() !== '' ? percentHint(row.threshold, 'Loss threshold') : undefined;
+function valueHint(row: PairRow): string | undefined {
+  return row.mode === 'amount' ? moneyHint(row.value, 'Amount') : percentHint(row.value, 'Percentage');
 }
 
 function rowShare(row: PairRow): Share | null {
@@ -128,7 +124,9 @@ export function AllocatePairsForm({ dashboard }: { dashboard: Dashboard }) {
           <span />
         </div>
         {rows.map((row, index) => {
-          const hint = rowHint(row);
+          const problemWithValue = valueHint(row);
+          const problemWithThreshold = percentHint(row.threshold, 'Loss threshold');
+          const hint = problemWithValue ?? problemWithThreshold;
           return (
             <div key={row.key} className="pair-row" data-testid={`pairs-row-${index}`}>
               <input
@@ -149,7 +147,7 @@ export function AllocatePairsForm({ dashboard }: { dashboard: Dashboard }) {
                 tiny
               />
               <input
-                className={`input num${hint ? ' invalid' : ''}`}
+                className={`input num${problemWithValue ? ' invalid' : ''}`}
                 value={row.value}
                 onChange={(e) => updateRow(row.key, { value: e.target.value })}
                 placeholder={row.mode === 'amount' ? '5,000.00' : '50'}
@@ -159,7 +157,7 @@ export function AllocatePairsForm({ dashboard }: { dashboard: Dashboard }) {
                 data-testid={`pairs-row-${index}-value`}
               />
               <input
-                className="input num"
+                className={`input num${problemWithThreshold ? ' invalid' : ''}`}
                 value={row.threshold}
                 onChange={(e) => updateRow(row.key, { threshold: e.target.value })}
                 placeholder="10"

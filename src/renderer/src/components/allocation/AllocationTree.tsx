@@ -45,7 +45,7 @@ export function AllocationTree({ dashboard, risk }: Props) {
             <col style={{ width: 78 }} />
             <col style={{ width: 78 }} />
             <col style={{ width: 76 }} />
-            <col style={{ width: 150 }} />
+            <col style={{ width: 164 }} />
           </colgroup>
           <thead>
             <tr>
@@ -192,5 +192,5 @@ function StrategyRows({ strategy, total, risk, expanded, onToggle }: StrategyRow
 function StrategyFillStatus({ strategy }: { strategy: StrategyView }) {
   if (strategy.pairs_count === 0) return <span className="faint">no pairs</span>;
   if (strategy.unallocated_amount > 0) return <span className="warn">partly in pairs</span>;
-  return <span className="dim">fully in pairs</span>;
+  return <span className="dim">all in pairs</span>;
 }

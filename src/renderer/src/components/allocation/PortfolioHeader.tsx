@@ -20,7 +20,7 @@ export function PortfolioHeader({ dashboard, risk }: Props) {
           {dashboard.user_id}
         </span>
         <span className="meta">
-          Portfolio #{dashboard.portfolio_id} · {currency} · {dashboard.total_strategies} strategies · {dashboard.total_pairs} pairs
+          #{dashboard.portfolio_id} · {currency} · {dashboard.total_strategies} strat. · {dashboard.total_pairs} pairs
         </span>
       </div>
       <Figure label="Total" value={formatMoney(dashboard.total_capital, currency)} testId="summary-total" />

@@ -15,10 +15,21 @@ export function SelectedPortfolio() {
   let content: ReactNode;
   if (selectedUserId === null) {
     content = listLoaded ? (
-      <div className="empty" data-testid="no-portfolio">
-        <strong>No portfolio selected</strong>
-        Create a portfolio on the left: a user id and the capital to allocate. Then split it into strategies and pairs on the
-        right. Allocations can never exceed 100 %.
+      <div className="getting-started" data-testid="no-portfolio">
+        <h2>Allocate capital</h2>
+        <ol>
+          <li>
+            <strong>Create a portfolio</strong> on the left: a user id and the capital to allocate.
+          </li>
+          <li>
+            <strong>Allocate strategies</strong> on the right, by amount or as a % of the portfolio.
+          </li>
+          <li>
+            <strong>Allocate pairs</strong> to each strategy, by amount, by %, or split equally, each with a floating-loss
+            threshold.
+          </li>
+        </ol>
+        <p>Allocations can never exceed 100 %: the form shows what is left before you submit, and the server refuses anything over.</p>
       </div>
     ) : (
       <div className="empty">Loading portfolios…</div>

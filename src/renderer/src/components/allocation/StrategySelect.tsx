@@ -16,7 +16,7 @@ export function StrategySelect({ id, strategies, value, currency, onChange, test
     <select id={id} className="select" value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
       {strategies.map((s) => (
         <option key={s.strategy_allocation_id} value={s.name}>
-          {s.name} — {formatMoney(s.unallocated_amount, currency)} free of {formatMoney(s.allocated_amount, currency)}
+          {s.name} · {formatMoney(s.unallocated_amount, currency)} free
         </option>
       ))}
     </select>

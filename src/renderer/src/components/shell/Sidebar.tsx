@@ -10,14 +10,9 @@ export function Sidebar() {
   const open = useWorkspaceStore((s) => s.open);
   return (
     <nav className="sidebar" aria-label="Workspaces">
-      <div className="brand">
+      <div className="brand" title="Echo Workstation">
         <span className="brand-mark" aria-hidden="true" />
-        <span>
-          ECHO
-          <small>WORKSTATION</small>
-        </span>
       </div>
-      <div className="nav-section">Workspaces</div>
       {WORKSPACES.map((w) => (
         <button
           key={w.id}
