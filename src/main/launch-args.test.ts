@@ -1,0 +1,34 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chooseDataDir, parseLaunchArgs } from './launch-args';
+
+describe('launch arguments', () => {
+  it('reads --data-dir, --port and --hidden in both spellings, ignoring Electron and Chromium switches', () => {
+    expect(parseLaunchArgs(['.', '--no-sandbox', '--data-dir', '/data/echo', '--port=8123', '--inspect=9229', '--hidden'])).toEqual({
+      dataDir: '/data/echo',
+      apiPort: 8123,
+      hidden: true,
+      problems: [],
+    });
+    expect(parseLaunchArgs(['--data-dir=/d', '--port', '0'])).toMatchObject({ dataDir: '/d', apiPort: 0, hidden: false });
+    expect(parseLaunchArgs([])).toEqual({ hidden: false, problems: [] });
+  });
+
+  it('reports unusable values instead of failing', () => {
+    const args = parseLaunchArgs(['--port', 'eighty', '--data-dir', '--hidden']);
+    expect(args.apiPort).toBeUndefined();
+    expect(args.dataDir).toBeUndefined();
+    expect(args.hidden).toBe(true);
+    expect(args.problems).toHaveLength(2);
+    expect(parseLaunchArgs(['--port=70000']).problems[0]).toMatch(/0 to 65535/);
+    expect(parseLaunchArgs(['--port=-1']).apiPort).toBeUndefined();
+  });
+
+  it('chooses --data-dir, then ECHO_DATA_DIR, then the per-user folder', () => {
+    const userData = '/home/t/.config/Echo Workstation';
+    expect(chooseDataDir({ dataDir: 'rel/dir', hidden: false, problems: [] }, { ECHO_DATA_DIR: '/env' }, userData, '/cwd')).toBe(resolve('/cwd', 'rel/dir'));
+    expect(chooseDataDir({ hidden: false, problems: [] }, { ECHO_DATA_DIR: '/env' }, userData)).toBe(resolve('/env'));
+    expect(chooseDataDir({ hidden: false, problems: [] }, { ECHO_DATA_DIR: '' }, userData)).toBe(userData);
+    expect(chooseDataDir({ hidden: false, problems: [] }, {}, userData)).toBe(userData);
+  });
+});
