@@ -88,6 +88,7 @@ function buildOption(data: SunburstNode[], tooltips: TooltipIndex): SunburstOpti
     animationDuration: 300,
     tooltip: {
       trigger: 'item',
+      confine: true,
       backgroundColor: '#1a212a',
       borderColor: '#313b47',
       textStyle: { color: '#d5dce5', fontSize: 11, fontFamily: FONT },
