@@ -1,0 +1,44 @@
+import { RepeatCounter } from './internal/repeat-counter';
+import { RollingSum } from './internal/rolling-sum';
+import { assertPeriod } from './internal/validate';
+import type { Indicator } from './types';
+
+/**
+ * Simple moving average: SMA_t = (x_t + x_{t−1} + … + x_{t−N+1}) / N.
+ * First value after N inputs. The window sum is re-anchored every N bars (see RollingSum), so accuracy does not
+ * degrade over millions of bars. A window of one repeated value averages to exactly that value (see RepeatCounter).
+ */
+export class SimpleMovingAverage implements Indicator<number, number> {
+  readonly warmUpPeriod: number;
+  private readonly windowSum: RollingSum;
+  private readonly repeats: RepeatCounter;
+  private current: number | undefined;
+
+  constructor(readonly period: number) {
+    assertPeriod('SMA', period);
+    this.warmUpPeriod = period;
+    this.windowSum = new RollingSum(period);
+    this.repeats = new RepeatCounter(period);
+  }
+
+  get value(): number | undefined {
+    return this.current;
+  }
+
+  get isReady(): boolean {
+    return this.current !== undefined;
+  }
+
+  update(input: number): number | undefined {
+    this.windowSum.add(input);
+    const isFlat = this.repeats.isWindowFlat(input);
+    if (this.windowSum.isFull) this.current = isFlat ? input : this.windowSum.sum / this.period;
+    return this.current;
+  }
+
+  reset(): void {
+    this.windowSum.clear();
+    this.repeats.clear();
+    this.current = undefined;
+  }
+}

@@ -1,0 +1,46 @@
+import { assertPeriod } from './internal/validate';
+import type { Indicator } from './types';
+
+/**
+ * Wilder's moving average (also called RMA or SMMA), the smoothing inside RSI, ATR and ADX:
+ * seeded with the SMA of the first N inputs, then avg_t = (avg_{t−1}·(N − 1) + x_t) / N,
+ * i.e. an EMA with α = 1/N. Computed as `prev + (x − prev)/N`: same value, one rounding fewer, and a constant
+ * series stays exactly constant (the seed is a running mean for the same reason).
+ */
+export class WilderMovingAverage implements Indicator<number, number> {
+  readonly warmUpPeriod: number;
+  private seedMean = 0;
+  private seedCount = 0;
+  private current: number | undefined;
+
+  constructor(readonly period: number) {
+    assertPeriod('Wilder moving average', period);
+    this.warmUpPeriod = period;
+  }
+
+  get value(): number | undefined {
+    return this.current;
+  }
+
+  get isReady(): boolean {
+    return this.current !== undefined;
+  }
+
+  update(input: number): number | undefined {
+    if (this.current !== undefined) {
+      this.current += (input - this.current) / this.period;
+    } else {
+      // Running mean of the first N inputs (exactly x for a constant series, where Σx/N may be off by an ulp).
+      this.seedCount++;
+      this.seedMean += (input - this.seedMean) / this.seedCount;
+      if (this.seedCount === this.period) this.current = this.seedMean;
+    }
+    return this.current;
+  }
+
+  reset(): void {
+    this.seedMean = 0;
+    this.seedCount = 0;
+    this.current = undefined;
+  }
+}
