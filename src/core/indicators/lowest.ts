@@ -1,0 +1,39 @@
+import { SlidingMaximum } from './internal/sliding-maximum';
+import { assertPeriod } from './internal/validate';
+import type { Indicator } from './types';
+
+/**
+ * Lowest value of the last N inputs (feed lows for the lowest low). The minimum is the negated maximum of the
+ * negated inputs — negation is exact in floating point — so it shares Highest's monotonic deque: O(1) amortized.
+ * First value after N inputs.
+ */
+export class Lowest implements Indicator<number, number> {
+  readonly warmUpPeriod: number;
+  private readonly maximumOfNegated: SlidingMaximum;
+  private current: number | undefined;
+
+  constructor(readonly period: number) {
+    assertPeriod('Lowest', period);
+    this.warmUpPeriod = period;
+    this.maximumOfNegated = new SlidingMaximum(period);
+  }
+
+  get value(): number | undefined {
+    return this.current;
+  }
+
+  get isReady(): boolean {
+    return this.current !== undefined;
+  }
+
+  update(input: number): number | undefined {
+    const lowest = -this.maximumOfNegated.push(-input);
+    if (this.maximumOfNegated.isFull) this.current = lowest;
+    return this.current;
+  }
+
+  reset(): void {
+    this.maximumOfNegated.clear();
+    this.current = undefined;
+  }
+}
