@@ -71,4 +71,29 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'custom strategies',
+    // AUTOINCREMENT: a deleted strategy's id is never handed out again, so a script holding an old id gets a 404,
+    // never somebody else's strategy. name_key (trimmed, collapsed, lower case) makes names unique whatever their case.
+    sql: `
+      CREATE TABLE custom_strategies (
+        id                       INTEGER PRIMARY KEY AUTOINCREMENT,
+        name                     TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+        name_key                 TEXT    NOT NULL UNIQUE,
+        type                     TEXT    NOT NULL,
+        timeframe                TEXT    NOT NULL CHECK (timeframe IN ('1M', '5M', '15M', '1H', '4H', '1D')),
+        preferred_pairs          TEXT    NOT NULL DEFAULT '',
+        pairs_json               TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(pairs_json)),
+        entry_conditions         TEXT    NOT NULL DEFAULT '',
+        exit_conditions          TEXT    NOT NULL DEFAULT '',
+        indicators_used          TEXT    NOT NULL DEFAULT '',
+        risk_reward_ratio_target REAL    NOT NULL CHECK (risk_reward_ratio_target >= 0.1 AND risk_reward_ratio_target <= 20),
+        max_drawdown_tolerance   REAL    NOT NULL CHECK (max_drawdown_tolerance >= 0.1 AND max_drawdown_tolerance <= 100),
+        created_at               TEXT    NOT NULL,
+        updated_at               TEXT    NOT NULL
+      );
+      CREATE INDEX custom_strategies_newest_first ON custom_strategies(created_at DESC, id DESC);
+    `,
+  },
 ];
