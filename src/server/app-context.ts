@@ -2,10 +2,20 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { createApiHandlers } from '../core/api/create-api-handlers';
+import { SimulatedExchange, DEFAULT_EXECUTION_MODEL } from '../core/engine/simulated-exchange';
+import { TradingKernel } from '../core/engine/trading-kernel';
+import type { ActorEvent } from '../core/engine/task-actor';
+import { quoteToAccountRate } from '../core/domain/instruments';
 import { systemClock, type Clock } from '../core/ports/clock';
+import type { Notifier } from '../core/ports/notifier';
+import { builtinStrategies, findStrategy } from '../core/strategies/registry';
 import type { Handlers } from '../shared/contract/index';
 import { DATABASE_FILE, openDatabase, type SqliteDatabase } from '../adapters/persistence/sqlite/database';
 import { createSqliteCapitalRepository } from '../adapters/persistence/sqlite/capital-repository';
+import { createSqliteTradingRepository } from '../adapters/persistence/sqlite/trading-repository';
+import { createSqliteCandleStore } from '../adapters/persistence/sqlite/candle-store';
+import { PaperBroker } from '../adapters/brokers/paper/paper-broker';
+import { LocalMarketFeed } from '../adapters/market-data/live/local-market-feed';
 
 export interface AppContext {
   dataDir: string;
@@ -13,6 +23,12 @@ export interface AppContext {
   handlers: Handlers;
   logger: Logger;
   version: string;
+  kernel: TradingKernel;
+  feed: LocalMarketFeed;
+  /** Resumes the tasks that were running when the app last stopped (after reconciling with the broker). */
+  start(): void;
+  /** Subscribe to engine events (fills, closes, risk breaches) for push to the UI. */
+  onEvents(listener: (events: ActorEvent[]) => void): () => void;
   close(): void;
 }
 
@@ -22,6 +38,16 @@ export interface AppContextOptions {
   clock?: Clock;
   /** Defaults to a JSON log file at <data-dir>/logs/echo.log. */
   logger?: Logger;
+  /** Desktop notifications; headless mode logs them and pushes them to the browser. */
+  notifier?: Notifier;
+  /** Offline feed speed in bars per second per task (ECHO_FEED_SPEED, default 1). */
+  feedBarsPerSecond?: number;
+  maxTasks?: number;
+}
+
+function numberFromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 /**
@@ -36,7 +62,39 @@ export function createAppContext(options: AppContextOptions): AppContext {
     options.logger ??
     pino({ level: process.env.ECHO_LOG_LEVEL ?? 'info' }, pino.destination({ dest: join(dataDir, 'logs', 'echo.log'), mkdir: true, sync: false }));
   const db = openDatabase(join(dataDir, DATABASE_FILE));
-  const handlers = createApiHandlers({ capital: createSqliteCapitalRepository(db, clock), clock, version });
+  const capital = createSqliteCapitalRepository(db, clock);
+  const trading = createSqliteTradingRepository(db, clock);
+  const store = createSqliteCandleStore(db);
+  const feed = new LocalMarketFeed({
+    store,
+    barsPerSecond: options.feedBarsPerSecond ?? numberFromEnv('ECHO_FEED_SPEED', 1),
+    seed: 7,
+    warmUpBars: 300,
+  });
+  const broker = new PaperBroker(
+    db,
+    (instrument, listener) =>
+      new SimulatedExchange(instrument, DEFAULT_EXECUTION_MODEL, (price) => quoteToAccountRate(instrument, 'USD', price) ?? Number.NaN, listener),
+    clock,
+  );
+  const listeners = new Set<(events: ActorEvent[]) => void>();
+  const notifier: Notifier = options.notifier ?? {
+    notify: (n) => logger.info({ notification: n }, n.title),
+  };
+  const kernel = new TradingKernel({
+    repo: trading,
+    capital,
+    broker,
+    feed,
+    notifier,
+    strategies: { find: findStrategy, all: () => builtinStrategies },
+    maxTasks: options.maxTasks ?? numberFromEnv('ECHO_MAX_TASKS', 20),
+    warmUpBars: 300,
+    defaultCapital: 10_000,
+    log: (level, message, data) => logger[level]({ data }, message),
+    onEvents: (events) => listeners.forEach((listener) => listener(events)),
+  });
+  const handlers = createApiHandlers({ capital, trading: { repo: trading, kernel, feed, strategies: { find: findStrategy, all: () => builtinStrategies } }, clock, version });
   logger.info({ dataDir, version }, 'app context ready');
   return {
     dataDir,
@@ -44,7 +102,18 @@ export function createAppContext(options: AppContextOptions): AppContext {
     handlers,
     logger,
     version,
+    kernel,
+    feed,
+    start() {
+      const { resumed, failed } = kernel.recover();
+      if (resumed.length || failed.length) logger.info({ resumed: resumed.map((t) => t.id), failed }, 'tasks resumed after start');
+    },
+    onEvents(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     close() {
+      kernel.shutdown();
       db.close();
       logger.flush?.();
     },

@@ -11,7 +11,14 @@ import { startTestServer, type TestServer } from '../kit/server';
  * The same calls through the three transports — a direct handler call, the HTTP server, the Electron IPC router —
  * each against its own fresh database, must give the same results, refusals included.
  */
-const cases: [ProcedureName, unknown][] = [
+/** A case may depend on what the same transport answered before (the session it created). */
+type Case = [ProcedureName, unknown | ((state: TransportState) => unknown)];
+interface TransportState {
+  sessionId?: string;
+}
+const withSession = (build: (sessionId: string) => Record<string, unknown>) => (state: TransportState) => build(state.sessionId ?? 'missing');
+
+const cases: Case[] = [
   ['capital.createPortfolio', { user_id: 'parity', total_capital: 50_000 }],
   ['capital.createPortfolio', { user_id: 'parity', total_capital: 1 }],
   ['capital.createPortfolio', { user_id: 'bad user!', total_capital: 'lots' }],
@@ -32,13 +39,48 @@ const cases: [ProcedureName, unknown][] = [
   ['capital.resetPortfolio', { user_id: 'parity' }],
   ['capital.resetPortfolio', { user_id: 'parity' }],
   ['system.health', {}],
+  ['session.create', { user_id: 'parity' }],
+  ['session.create', { user_id: 'no spaces allowed' }],
+  ['session.addPair', withSession((id) => ({ session_id: id, pair: 'xauusd' }))],
+  ['session.addTimeframe', withSession((id) => ({ session_id: id, timeframe: 'M15' }))],
+  ['session.addTimeframe', withSession((id) => ({ session_id: id, timeframe: '2H' }))],
+  ['session.removePair', withSession((id) => ({ session_id: id, pair: 'EURUSD' }))],
+  ['session.setStrategy', withSession((id) => ({ session_id: id, strategy_name: 'gold_buy_dip', config: { lot_size: 0.02, typo_key: 1 } }))],
+  ['session.setStrategy', withSession((id) => ({ session_id: id, strategy_name: 'gold_buy_dip', config: { lot_size: -1 } }))],
+  ['session.status', withSession((id) => ({ session_id: id }))],
+  ['session.status', { session_id: 'nope' }],
+  ['session.active', {}],
+  ['trading.availablePairs', {}],
+  ['trading.availableTimeframes', {}],
+  ['trading.availableStrategies', {}],
+  ['trading.start', withSession((id) => ({ session_id: id, pair: 'XAUUSD', timeframe: '1H', strategy_name: 'gold_buy_dip', config: { lookback_candles: 30 } }))],
+  ['trading.start', withSession((id) => ({ session_id: id, pair: 'XAUUSD', timeframe: '1H', strategy_name: 'gold_buy_dip' }))],
+  ['trading.start', withSession((id) => ({ session_id: id, pair: 'EURGBP', timeframe: '1H', strategy_name: 'simple_ma' }))],
+  ['trading.start', withSession((id) => ({ session_id: id, pair: 'EURUSD', strategy_name: 'no_such_strategy' }))],
+  ['trading.tasks', withSession((id) => ({ session_id: id }))],
+  ['trading.marketData', withSession((id) => ({ session_id: id, pair: 'XAUUSD', timeframe: '1H', count: 5 }))],
+  ['market.candles', { symbol: 'EURUSD', timeframe: '1D', limit: 3 }],
+  ['market.feedSettings', {}],
+  ['trading.positions', {}],
+  ['trading.orders', { limit: 5 }],
+  ['trading.trades', {}],
+  ['trading.events', { limit: 5 }],
+  ['recovery.userSessions', { user_id: 'parity' }],
+  ['recovery.sessionTasks', withSession((id) => ({ session_id: id }))],
+  ['recovery.recoverSession', withSession((id) => ({ session_id: id }))],
+  ['recovery.autoRecover', { user_id: 'parity' }],
+  ['trading.stop', withSession((id) => ({ session_id: id, pair: 'XAUUSD' }))],
+  ['trading.stop', withSession((id) => ({ session_id: id, pair: 'XAUUSD' }))],
 ];
 
-/** Timestamps, uptime and the build's version differ between runs by nature; everything else must be equal. */
-function normalize(result: CallResult): unknown {
+const VOLATILE = new Set(['created_at', 'updated_at', 'started_at', 'stopped_at', 'time', 'session_id']);
+
+/** Timestamps, generated ids, uptime and the build's version differ between runs by nature; everything else must be equal. */
+function normalize(result: CallResult, state: TransportState): unknown {
   return JSON.parse(
     JSON.stringify(result, (key, value) => {
-      if (key === 'created_at' || key === 'time') return '<time>';
+      if (VOLATILE.has(key)) return '<volatile>';
+      if (typeof value === 'string' && state.sessionId) return value.split(state.sessionId).join('<session>');
       if (key === 'uptime_seconds') return 0;
       if (key === 'version') return '<version>';
       return value;
@@ -50,11 +92,14 @@ let direct: DirectApi;
 let ipcBackend: DirectApi;
 let server: TestServer;
 beforeAll(async () => {
+  // One bar at once, then none for a long while: every transport's tasks see exactly the same market.
+  process.env.ECHO_FEED_SPEED = '0.0001';
   direct = createDirectApi();
   ipcBackend = createDirectApi();
   server = await startTestServer();
 });
 afterAll(async () => {
+  delete process.env.ECHO_FEED_SPEED;
   direct?.close();
   ipcBackend?.close();
   await server?.stop();
@@ -76,10 +121,18 @@ describe('contract parity: direct call = HTTP = IPC', () => {
   it('gives the same results for the same calls, refusals included', async () => {
     const ipc = createIpcInvokeHandler(ipcBackend.context.handlers, { isTrustedSender: (url) => url === 'app://echo/index.html' });
     const event = { senderFrame: { url: 'app://echo/index.html' } };
-    for (const [name, input] of cases) {
-      const a = normalize(await direct.call(name, input));
-      const b = normalize(await viaHttp(name, input));
-      const c = normalize(await ipc(event, name, input));
+    const states: [TransportState, TransportState, TransportState] = [{}, {}, {}];
+    const remember = (state: TransportState, name: ProcedureName, result: CallResult) => {
+      if (name === 'session.create' && result.ok && !state.sessionId) state.sessionId = (result.data as { session_id: string }).session_id;
+      return result;
+    };
+    for (const [name, spec] of cases) {
+      const inputFor = (state: TransportState) => (typeof spec === 'function' ? (spec as (s: TransportState) => unknown)(state) : spec);
+      const [sa, sb, sc] = states;
+      const a = normalize(remember(sa, name, await direct.call(name, inputFor(sa))), sa);
+      const b = normalize(remember(sb, name, await viaHttp(name, inputFor(sb))), sb);
+      const c = normalize(remember(sc, name, await ipc(event, name, inputFor(sc))), sc);
+      const input = inputFor(sa);
       expect(b, `HTTP vs direct for ${name} ${JSON.stringify(input)}`).toEqual(a);
       expect(c, `IPC vs direct for ${name} ${JSON.stringify(input)}`).toEqual(a);
     }

@@ -2,9 +2,11 @@ import type { Handlers } from '../../shared/contract/index';
 import type { CapitalRepository } from '../ports/capital-repository';
 import type { Clock } from '../ports/clock';
 import { createCapitalHandlers } from './capital-handlers';
+import { createTradingHandlers, type TradingHandlerDeps } from './trading-handlers';
 
 export interface ApiDependencies {
   capital: CapitalRepository;
+  trading: TradingHandlerDeps;
   clock: Clock;
   version: string;
 }
@@ -23,5 +25,6 @@ export function createApiHandlers(deps: ApiDependencies): Handlers {
       };
     },
     ...createCapitalHandlers(deps.capital),
+    ...createTradingHandlers(deps.trading),
   };
 }

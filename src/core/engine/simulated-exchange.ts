@@ -68,6 +68,15 @@ export class SimulatedExchange {
     else this.queued.push(order);
   }
 
+  /** Closes every open position now at `bid` (a stop of the task: market closes at the current price). */
+  closeAllNow(time: number, bid: number, reason: ExitReason): void {
+    this.queued.splice(0, this.queued.length).forEach((order) => this.listener.onCancelled(order));
+    for (let i = this.positions.length - 1; i >= 0; i--) {
+      const p = this.positions[i] as Position;
+      this.close(i, this.exitPrice(p.side, bid, true), time, reason, `${p.id}:x`);
+    }
+  }
+
   /** Drops queued orders that would open positions (reported as cancelled); closing orders stay. */
   cancelQueuedEntries(): void {
     for (let i = this.queued.length - 1; i >= 0; i--) {

@@ -43,6 +43,8 @@ export class StrategyRunner implements StrategyContext {
   readonly trades: ClosedTrade[] = [];
   realizedPnl = 0;
   paused: string | null = null;
+  /** While warming up after a (re)start, the strategy sees history but its orders go nowhere. */
+  dryRun = false;
   /** Orders this runner routed that have neither filled nor been cancelled: client order id → position it closes. */
   private readonly outstanding = new Map<string, string | undefined>();
   /** Positions with a close order outstanding: a second close must not be sent (on a netting account or a spot
@@ -78,7 +80,7 @@ export class StrategyRunner implements StrategyContext {
     if (time !== this.lastTime) this.seq = 0;
     this.lastTime = time;
     this.lastClose = bars.close[index] as number;
-    if (this.positions.length > 0) this.watchFloatingLoss(time);
+    if (this.positions.length > 0 && !this.dryRun) this.watchFloatingLoss(time);
     this.options.strategy.onBar(bars, index, this);
   }
 
@@ -124,6 +126,12 @@ export class StrategyRunner implements StrategyContext {
     this.trades.push(trade);
     this.options.onEvent?.({ type: 'PositionClosed', trade });
     this.options.strategy.onClosed?.(trade, this);
+  }
+
+  /** An order sent before a restart that has not filled yet: it still counts as pending. */
+  restoreOutstanding(order: SubmitOrder): void {
+    this.outstanding.set(order.clientOrderId, order.closesPositionId);
+    if (order.closesPositionId !== undefined) this.closing.add(order.closesPositionId);
   }
 
   /** Positions restored from the broker after a restart, before the first bar. */
@@ -186,6 +194,7 @@ export class StrategyRunner implements StrategyContext {
   }
 
   private open(side: Side, requestedLots: number, options?: OrderOptions): string | undefined {
+    if (this.dryRun) return undefined;
     const denial = this.check(requestedLots);
     const lots = normalizeLots(this.options.instrument, requestedLots);
     if (denial) {
@@ -228,6 +237,10 @@ export class StrategyRunner implements StrategyContext {
   }
 
   private route(order: SubmitOrder): void {
+    if (this.dryRun) {
+      if (order.closesPositionId !== undefined) this.closing.delete(order.closesPositionId);
+      return;
+    }
     this.outstanding.set(order.clientOrderId, order.closesPositionId);
     this.options.onEvent?.({ type: 'OrderSubmitted', order });
     this.options.router.submit(order, this.lastTime, this.lastClose);

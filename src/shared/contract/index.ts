@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import * as capital from './capital';
 import * as system from './system';
+import * as trading from './trading';
 import type { Procedure } from './procedure';
 
 /**
@@ -17,6 +18,30 @@ export const procedures = {
   'capital.getDashboard': capital.getDashboard,
   'capital.getRiskStatus': capital.getRiskStatus,
   'capital.resetPortfolio': capital.resetPortfolio,
+  'session.create': trading.createSession,
+  'session.status': trading.sessionStatus,
+  'session.addPair': trading.addSessionPair,
+  'session.removePair': trading.removeSessionPair,
+  'session.addTimeframe': trading.addSessionTimeframe,
+  'session.setStrategy': trading.setSessionStrategy,
+  'session.active': trading.activeSessions,
+  'trading.availablePairs': trading.availablePairs,
+  'trading.availableTimeframes': trading.availableTimeframes,
+  'trading.availableStrategies': trading.availableStrategies,
+  'trading.start': trading.startTask,
+  'trading.stop': trading.stopTask,
+  'trading.tasks': trading.sessionTasks,
+  'trading.marketData': trading.marketData,
+  'trading.positions': trading.positions,
+  'trading.orders': trading.orders,
+  'trading.trades': trading.trades,
+  'trading.events': trading.events,
+  'market.candles': trading.candles,
+  'market.feedSettings': trading.feedSettings,
+  'recovery.userSessions': trading.userSessions,
+  'recovery.sessionTasks': trading.sessionTasksFromDb,
+  'recovery.recoverSession': trading.recoverSession,
+  'recovery.autoRecover': trading.autoRecover,
 } as const satisfies Record<string, Procedure>;
 
 export type Procedures = typeof procedures;

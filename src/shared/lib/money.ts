@@ -3,13 +3,13 @@
  * (JSON in and out). Nothing here rounds silently: callers that must round get told by how much.
  */
 
-const CENT_EPSILON = 1e-6;
-
-/** True when `amount` has at most two decimal places (allowing for binary floating-point noise). */
+/**
+ * True when `amount` is exactly the double nearest to a decimal with at most two places — what JSON's "9000.12"
+ * parses to. A third decimal (9000.123) fails at any size; no tolerance, so nothing is rounded behind anyone's back.
+ */
 export function isWholeCents(amount: number): boolean {
   if (!Number.isFinite(amount)) return false;
-  const scaled = amount * 100;
-  return Math.abs(scaled - Math.round(scaled)) < CENT_EPSILON * Math.max(1, Math.abs(scaled));
+  return Math.round(amount * 100) / 100 === amount;
 }
 
 /** Converts an amount that has already been checked with isWholeCents. */

@@ -2,6 +2,8 @@
  * Numbered migrations, applied in order at start-up, each in its own transaction.
  * Never edit a migration that has shipped: add the next number.
  */
+import { tradingMigration } from './migrations/003-trading';
+
 export interface Migration {
   version: number;
   name: string;
@@ -71,6 +73,7 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  tradingMigration,
   {
     version: 4,
     name: 'custom strategies',

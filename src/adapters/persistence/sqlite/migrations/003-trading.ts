@@ -1,10 +1,8 @@
-import type { Migration } from '../migrations';
-
 /**
  * Sessions, trading tasks, the order journal (intents written before they are sent), the engine's positions and
  * trades, engine events, and the paper broker's own book (kept apart from the journal, as a real broker's is).
  */
-export const tradingMigration: Migration = {
+export const tradingMigration = {
   version: 3,
   name: 'trading sessions, tasks, order journal, paper broker',
   sql: `

@@ -1,0 +1,302 @@
+import { DomainError } from '../../shared/contract/errors';
+import { isTimeframe, type Timeframe } from '../domain/candles';
+import { builtinInstrument, quoteToAccountRate, type Instrument } from '../domain/instruments';
+import type { CapitalRepository } from '../ports/capital-repository';
+import type { SimulatedBroker } from '../ports/execution-client';
+import type { MarketFeed } from '../ports/market-feed';
+import type { Notifier } from '../ports/notifier';
+import type { TaskRecord, TradingRepository } from '../ports/trading-repository';
+import { resolveConfig } from '../strategies/params';
+import type { StrategyDefinition } from '../strategies/strategy';
+import { TaskActor, type ActorEvent } from './task-actor';
+
+export interface StrategyCatalog {
+  find(name: string): StrategyDefinition | undefined;
+  all(): readonly StrategyDefinition[];
+}
+
+export interface KernelOptions {
+  repo: TradingRepository;
+  capital: CapitalRepository;
+  broker: SimulatedBroker;
+  feed: MarketFeed;
+  notifier: Notifier;
+  strategies: StrategyCatalog;
+  /** Tasks that may run at once (the spec: 20 by default, configurable upward). */
+  maxTasks: number;
+  warmUpBars: number;
+  /** Capital of a task whose pair has no allocation in the user's portfolio. */
+  defaultCapital: number;
+  log?: (level: 'info' | 'warn' | 'error', message: string, data?: unknown) => void;
+  /** Everything that happened, for push to the UI. */
+  onEvents?: (events: ActorEvent[]) => void;
+}
+
+export interface StartTaskRequest {
+  pair: string;
+  timeframe: string;
+  strategyName: string;
+  config: Record<string, unknown>;
+  /** Which strategy allocation's pair capital to use when the pair is allocated in several. */
+  allocationStrategy?: string;
+}
+
+export interface StartedTask {
+  task: TaskRecord;
+  warnings: string[];
+  source: string;
+  reconciled: string[];
+}
+
+const DEFAULT_MAGIC = 12345;
+
+/**
+ * The live engine: trading tasks as independent actors on one event loop, started and stopped without a restart,
+ * resumed after a crash from the database once reconciled with the broker.
+ */
+export class TradingKernel {
+  private readonly actors = new Map<number, TaskActor>();
+
+  constructor(private readonly options: KernelOptions) {}
+
+  get maxTasks(): number {
+    return this.options.maxTasks;
+  }
+
+  actorOf(taskId: number): TaskActor | undefined {
+    return this.actors.get(taskId);
+  }
+
+  runningCount(): number {
+    return this.actors.size;
+  }
+
+  instrumentFor(pair: string): Instrument {
+    const instrument = builtinInstrument(pair);
+    if (!instrument) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `No instrument data for ${pair}: its pip/point size and contract size are unknown. Connect a broker that lists it, or use one of the available pairs`,
+      );
+    }
+    if (quoteToAccountRate(instrument, 'USD', 1) === undefined) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `${pair} is quoted in ${instrument.quoteCurrency}: converting its profit to USD needs a ${instrument.quoteCurrency}USD price feed, which the paper broker does not have yet. Trade a USD-quoted or USD-based pair`,
+      );
+    }
+    return instrument;
+  }
+
+  /** Validates everything first; nothing is stored unless the task can really start. */
+  startTask(sessionId: string, request: StartTaskRequest): StartedTask {
+    const { repo } = this.options;
+    const session = repo.findSession(sessionId);
+    if (!session) throw new DomainError('NOT_FOUND', `Session "${sessionId}" does not exist; create one with POST /api/session/create`);
+    if (session.status !== 'active') throw new DomainError('VALIDATION_FAILED', `Session "${sessionId}" is closed`);
+    if (!isTimeframe(request.timeframe)) {
+      throw new DomainError('VALIDATION_FAILED', `timeframe "${request.timeframe}" is not one of 1M, 5M, 15M, 1H, 4H, 1D`);
+    }
+    const timeframe: Timeframe = request.timeframe;
+    const definition = this.options.strategies.find(request.strategyName);
+    if (!definition) {
+      const names = this.options.strategies.all().map((s) => s.name).join(', ');
+      throw new DomainError('VALIDATION_FAILED', `Unknown strategy "${request.strategyName}"; available: ${names}`);
+    }
+    const instrument = this.instrumentFor(request.pair);
+    const resolution = resolveConfig(definition, request.config);
+    if (resolution.errors.length) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Invalid ${definition.name} config: ${resolution.errors.join('; ')}`,
+        resolution.errors.map((message) => ({ path: 'config', message })),
+      );
+    }
+    if (this.actors.size >= this.options.maxTasks) {
+      throw new DomainError(
+        'ALREADY_EXISTS',
+        `${this.actors.size} tasks are running, the limit is ${this.options.maxTasks}; stop one or raise the limit (ECHO_MAX_TASKS)`,
+      );
+    }
+    const live = repo
+      .listTasks({ sessionId, statuses: ['running', 'paused'] })
+      .find((t) => t.pair === request.pair && t.timeframe === timeframe && t.strategyName === definition.name);
+    if (live) {
+      throw new DomainError(
+        'ALREADY_EXISTS',
+        `${definition.name} already runs on ${request.pair} ${timeframe} in this session (task ${live.id}); stop it first or choose another timeframe`,
+      );
+    }
+    const warnings = [...resolution.warnings];
+    const capital = this.capitalFor(session.userId, request.pair, request.allocationStrategy, warnings);
+    const magic = typeof resolution.config.magic_number === 'number' ? resolution.config.magic_number : DEFAULT_MAGIC;
+    const task = repo.transaction(() =>
+      repo.insertTask({
+        sessionId,
+        pair: request.pair,
+        timeframe,
+        strategyName: definition.name,
+        config: resolution.config,
+        status: 'running',
+        statusReason: null,
+        capital: capital.amount,
+        capitalSource: capital.source,
+        pairAllocationId: capital.pairAllocationId,
+        floatingLossThresholdPct: capital.thresholdPct,
+        magic,
+      }),
+    );
+    const started = this.spawn(task, instrument, definition);
+    return { task, warnings, source: started.source, reconciled: started.reconciled };
+  }
+
+  private capitalFor(
+    userId: string,
+    pair: string,
+    allocationStrategy: string | undefined,
+    warnings: string[],
+  ): { amount: number; source: TaskRecord['capitalSource']; pairAllocationId: number | null; thresholdPct: number | null } {
+    const { capital, defaultCapital } = this.options;
+    const portfolio = capital.findPortfolioByUser(userId);
+    const candidates = portfolio
+      ? capital
+          .listStrategies(portfolio.id)
+          .filter((s) => allocationStrategy === undefined || s.strategyName.toLowerCase() === allocationStrategy.toLowerCase())
+          .flatMap((s) => capital.listPairs(s.id).filter((p) => p.pair === pair).map((p) => ({ strategy: s, pair: p })))
+      : [];
+    if (candidates.length === 1) {
+      const { pair: allocation } = candidates[0] as (typeof candidates)[number];
+      return {
+        amount: allocation.allocatedCents / 100,
+        source: 'pair_allocation',
+        pairAllocationId: allocation.id,
+        thresholdPct: allocation.floatingLossThresholdPct,
+      };
+    }
+    if (candidates.length > 1) {
+      throw new DomainError(
+        'AMBIGUOUS_TARGET',
+        `${pair} is allocated in ${candidates.length} strategies (${candidates.map((c) => `"${c.strategy.strategyName}"`).join(', ')}); ` +
+          'say which with "allocation_strategy"',
+      );
+    }
+    warnings.push(
+      `${pair} has no pair allocation in ${userId}'s portfolio: the task trades with a default capital of ${defaultCapital.toFixed(2)} USD and no floating-loss threshold`,
+    );
+    return { amount: defaultCapital, source: 'default', pairAllocationId: null, thresholdPct: null };
+  }
+
+  private spawn(task: TaskRecord, instrument: Instrument, definition: StrategyDefinition): { source: string; reconciled: string[] } {
+    const strategy = definition.create(task.config, instrument);
+    const actor = new TaskActor(task, instrument, strategy, {
+      repo: this.options.repo,
+      broker: this.options.broker,
+      feed: this.options.feed,
+      warmUpBars: this.options.warmUpBars,
+      publish: (events) => this.publish(events),
+      onFailed: (failed, error) => this.fail(failed, error),
+    });
+    this.actors.set(task.id, actor);
+    try {
+      const { reconciled } = actor.start();
+      return { source: actor.source, reconciled };
+    } catch (error) {
+      this.actors.delete(task.id);
+      this.fail(task, error);
+      throw new DomainError('INTERNAL', `Task ${task.id} could not start: ${(error as Error).message}`);
+    }
+  }
+
+  private publish(events: ActorEvent[]): void {
+    for (const event of events) {
+      if (event.notify) {
+        this.options.notifier.notify({ title: event.notify.title, body: event.message, severity: event.severity, kind: event.notify.kind });
+      }
+    }
+    this.options.onEvents?.(events);
+  }
+
+  private fail(task: TaskRecord, error: unknown): void {
+    this.actors.delete(task.id);
+    const message = `Task ${task.id} (${task.strategyName} ${task.pair} ${task.timeframe}) stopped on an error: ${(error as Error)?.message ?? String(error)}`;
+    this.options.log?.('error', message, { error });
+    try {
+      this.options.repo.setTaskStatus(task.id, 'failed', message);
+      const event = this.options.repo.recordEvent({ type: 'TaskFailed', severity: 'critical', taskId: task.id, code: 'TASK_FAILED', message });
+      this.publish([{ type: event.type, severity: 'critical', taskId: task.id, code: event.code, message, notify: { title: 'Task failed', kind: 'task' } }]);
+    } catch (secondary) {
+      this.options.log?.('error', 'could not record the failure', { secondary });
+    }
+  }
+
+  /** Stops matching live tasks of a session; their positions are closed at the last price unless told otherwise. */
+  stopTasks(sessionId: string, match: { pair: string; timeframe?: string; strategyName?: string }, closePositions = true): TaskRecord[] {
+    const { repo } = this.options;
+    if (!repo.findSession(sessionId)) throw new DomainError('NOT_FOUND', `Session "${sessionId}" does not exist`);
+    const tasks = repo
+      .listTasks({ sessionId, statuses: ['running', 'paused'] })
+      .filter(
+        (t) =>
+          t.pair === match.pair &&
+          (match.timeframe === undefined || t.timeframe === match.timeframe) &&
+          (match.strategyName === undefined || t.strategyName === match.strategyName),
+      );
+    if (tasks.length === 0) {
+      const what = [match.pair, match.timeframe, match.strategyName].filter(Boolean).join(' ');
+      throw new DomainError('NOT_FOUND', `No running task matches ${what} in session "${sessionId}"`);
+    }
+    for (const task of tasks) this.stopTask(task, closePositions);
+    return tasks.map((t) => repo.findTask(t.id) as TaskRecord);
+  }
+
+  stopTask(task: TaskRecord, closePositions: boolean): void {
+    const actor = this.actors.get(task.id);
+    this.actors.delete(task.id);
+    actor?.stop(closePositions ? { reason: 'task_stopped' } : undefined);
+    this.options.repo.setTaskStatus(task.id, 'stopped', closePositions ? 'stopped by the user; positions closed' : 'stopped by the user; positions left open');
+    this.options.repo.recordEvent({ type: 'TaskStopped', severity: 'info', taskId: task.id, code: null, message: `Task ${task.id} ${task.pair} ${task.timeframe} stopped` });
+  }
+
+  /**
+   * Resumes tasks the database says should run but that have no actor (after a restart or crash).
+   * Paused and failed tasks are resumed only when asked (`includePaused`): they stopped for a reason.
+   */
+  recover(filter: { sessionId?: string; userId?: string; includePaused?: boolean } = {}): { resumed: TaskRecord[]; failed: { task: TaskRecord; error: string }[] } {
+    const { repo } = this.options;
+    const sessions = filter.sessionId
+      ? [filter.sessionId]
+      : repo.listSessions(filter.userId !== undefined ? { userId: filter.userId } : {}).map((s) => s.id);
+    const resumed: TaskRecord[] = [];
+    const failed: { task: TaskRecord; error: string }[] = [];
+    for (const sessionId of sessions) {
+      const statuses: TaskRecord['status'][] = filter.includePaused ? ['running', 'paused', 'failed'] : ['running'];
+      for (const task of repo.listTasks({ sessionId, statuses })) {
+        if (this.actors.has(task.id)) continue;
+        const definition = this.options.strategies.find(task.strategyName);
+        try {
+          if (!definition) throw new Error(`strategy ${task.strategyName} is no longer available`);
+          if (this.actors.size >= this.options.maxTasks) throw new Error(`the limit of ${this.options.maxTasks} running tasks is reached`);
+          if (task.status !== 'running') {
+            repo.setTaskStatus(task.id, 'running', null);
+            task.status = 'running';
+            task.statusReason = null;
+          }
+          this.spawn(task, this.instrumentFor(task.pair), definition);
+          resumed.push(repo.findTask(task.id) as TaskRecord);
+        } catch (error) {
+          failed.push({ task, error: (error as Error).message });
+        }
+      }
+    }
+    return { resumed, failed };
+  }
+
+  /** Stops every actor without touching positions or statuses: they resume on the next start. */
+  shutdown(): void {
+    for (const actor of this.actors.values()) {
+      // Keep the task "running" in the database so the next start resumes it.
+      actor.stop();
+    }
+    this.actors.clear();
+  }
+}
