@@ -39,6 +39,7 @@ function write(name: string, text: string): string {
   return file;
 }
 
+const utc = (iso: string) => Date.parse(iso);
 const MT5_HEADER = '<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>';
 
 describe('npm run import', () => {
@@ -97,6 +98,15 @@ describe('npm run import', () => {
     );
   });
 
+  it('follows the DST of an NY+7 broker clock with --timezone', async () => {
+    const dataDir = freshDir();
+    const file = write('EURUSD_M1.ny7.csv', '2024.01.15,10:00,1.1,1.2,1.0,1.1,5\n2024.07.15,10:00,1.1,1.2,1.0,1.1,5\n');
+    const r = await run(['--data-dir', dataDir, '--symbol', 'XAUUSD', '--timeframe', '1M', '--timezone', 'NY+7', file]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Source clock: America/New_York+7h');
+    expect(Array.from(storedIn(dataDir).xau.time)).toEqual([utc('2024-01-15T08:00:00Z'), utc('2024-07-15T07:00:00Z')]);
+  });
+
   it('uses ECHO_DATA_DIR when --data-dir is not given', async () => {
     const dataDir = freshDir();
     const r = await run(['--symbol', 'XAUUSD', '--timeframe', '1M', write('one.csv', 'time,open,high,low,close,volume\n2024-08-01T20:18:00Z,1,2,0.5,1.5,3\n')], {
@@ -112,6 +122,8 @@ describe('npm run import', () => {
     [['--symbol', 'XAU USD', '--timeframe', '1M', 'x.csv'], /Invalid symbol "XAU USD"/],
     [['--timeframe', '1M', 'x.csv'], /--symbol is required/],
     [['--symbol', 'XAUUSD', '--timeframe', '1M', '--utc-offset', 'NY', 'x.csv'], /Invalid --utc-offset "NY"/],
+    [['--symbol', 'XAUUSD', '--timeframe', '1M', '--timezone', 'Mars/Olympus', 'x.csv'], /Unknown --timezone "Mars\/Olympus"/],
+    [['--symbol', 'XAUUSD', '--timeframe', '1M', '--timezone', 'NY+7', '--utc-offset', '+3', 'x.csv'], /not both/],
     [['--symbol', 'XAUUSD', '--timeframe', '1M'], /No input file given/],
     [['--symbol', 'XAUUSD', '--timeframe', '1M', '--bogus', 'x.csv'], /Unknown option --bogus/],
   ])('refuses %j with exit code 2 before touching the store', async (argv, message) => {

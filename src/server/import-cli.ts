@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { normalizeSymbol, parseTimeframe, TIMEFRAME_MS, TIMEFRAMES, type CandleSeries, type Timeframe } from '../core/domain/candles';
 import type { BadRow } from '../adapters/market-data/csv/candle-csv-parser';
 import { CsvLayoutError } from '../adapters/market-data/csv/csv-layout';
-import { formatUtcOffset, parseUtcOffset } from '../adapters/market-data/csv/csv-time';
+import { parseUtcOffset } from '../adapters/market-data/csv/csv-time';
+import { fixedOffsetClock, parseSourceClock, type SourceClock } from '../adapters/market-data/csv/source-clock';
 import { readCandleCsvFile } from '../adapters/market-data/csv/read-candle-csv-file';
 import { createSqliteCandleStore } from '../adapters/persistence/sqlite/candle-store';
 import { DATABASE_FILE, openDatabase } from '../adapters/persistence/sqlite/database';
@@ -18,13 +19,15 @@ import { resolveDataDir } from './data-dir';
  * Exit codes: 0 imported (bad rows are reported, not fatal), 1 a file was unusable, 2 wrong arguments.
  */
 
-const USAGE = `Usage: npm run import -- [--data-dir DIR] --symbol SYMBOL --timeframe TF [--utc-offset +H[:MM]] FILE.csv...
+const USAGE = `Usage: npm run import -- [--data-dir DIR] --symbol SYMBOL --timeframe TF [--utc-offset +H | --timezone ZONE] FILE.csv...
 
   --data-dir DIR      data directory (default: $ECHO_DATA_DIR, else the app's per-user folder)
   --symbol SYMBOL     e.g. XAUUSD, EURUSD, BTC/USDT
   --timeframe TF      ${TIMEFRAMES.join(' ')} (also M1 M5 M15 H1 H4 D1)
-  --utc-offset +H     the source clock's offset from UTC for times written without a zone. MetaTrader exports use
-                      the broker's server time (often UTC+2 in winter, UTC+3 in summer). Default: UTC.
+  --utc-offset +H     the source clock's fixed offset from UTC, for times written without a zone. Default: UTC.
+  --timezone ZONE     instead of --utc-offset, a clock with daylight saving: an IANA zone (Europe/London) or a
+                      shifted one. MetaTrader exports use the broker's server time, most often NY+7 (New York + 7h:
+                      UTC+2 in the US winter, UTC+3 in the US summer).
 Layouts: time,open,high,low,close,volume (ISO-8601 times); MetaTrader 5 export (<DATE> <TIME> <OPEN> ...);
          header-less MT4/MT5 lines such as 2024.08.01,20:18,open,high,low,close,volume.`;
 
@@ -43,7 +46,8 @@ interface ImportArgs {
   dataDir: string;
   symbol: string;
   timeframe: Timeframe;
-  utcOffsetMinutes: number | undefined;
+  /** Undefined when no option was given: UTC, said so in the output. */
+  clock: SourceClock | undefined;
   files: string[];
 }
 
@@ -59,7 +63,7 @@ function parseArgs(argv: readonly string[], io: CliIo): ImportArgs | 'help' {
     }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (!['data-dir', 'symbol', 'timeframe', 'utc-offset'].includes(name)) throw new UsageError(`Unknown option --${name}`);
+    if (!['data-dir', 'symbol', 'timeframe', 'utc-offset', 'timezone'].includes(name)) throw new UsageError(`Unknown option --${name}`);
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
     flags.set(name, value);
@@ -72,11 +76,7 @@ function parseArgs(argv: readonly string[], io: CliIo): ImportArgs | 'help' {
   if (rawTimeframe === undefined) throw new UsageError(`--timeframe is required (${TIMEFRAMES.join(', ')})`);
   const timeframe = parseTimeframe(rawTimeframe);
   if (!timeframe) throw new UsageError(`Unknown timeframe "${rawTimeframe}": use one of ${TIMEFRAMES.join(', ')}`);
-  const rawOffset = flags.get('utc-offset');
-  const utcOffsetMinutes = rawOffset === undefined ? undefined : parseUtcOffset(rawOffset);
-  if (rawOffset !== undefined && utcOffsetMinutes === undefined) {
-    throw new UsageError(`Invalid --utc-offset "${rawOffset}": use hours from UTC such as +3, -5 or +5:30`);
-  }
+  const clock = parseClock(flags.get('utc-offset'), flags.get('timezone'));
   if (files.length === 0) throw new UsageError('No input file given');
   const resolved = files.map((f) => resolve(io.cwd, f));
   resolved.forEach((path, i) => {
@@ -89,7 +89,24 @@ function parseArgs(argv: readonly string[], io: CliIo): ImportArgs | 'help' {
     if (!ok) throw new UsageError(`File not found: ${files[i]}`);
   });
   const dataDir = resolve(io.cwd, resolveDataDir(flags.get('data-dir'), io.env));
-  return { dataDir, symbol, timeframe, utcOffsetMinutes, files: resolved };
+  return { dataDir, symbol, timeframe, clock, files: resolved };
+}
+
+function parseClock(offset: string | undefined, zone: string | undefined): SourceClock | undefined {
+  if (offset !== undefined && zone !== undefined) throw new UsageError('Give --utc-offset or --timezone, not both');
+  if (offset !== undefined) {
+    const minutes = parseUtcOffset(offset);
+    if (minutes === undefined) {
+      throw new UsageError(
+        `Invalid --utc-offset "${offset}": use hours from UTC such as +3, -5 or +5:30 (for a clock with daylight saving, --timezone NY+7 or Europe/London)`,
+      );
+    }
+    return fixedOffsetClock(minutes);
+  }
+  if (zone === undefined) return undefined;
+  const clock = parseSourceClock(zone);
+  if (!clock) throw new UsageError(`Unknown --timezone "${zone}": use an IANA zone such as Europe/London, or NY+7 for New York + 7 h`);
+  return clock;
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -132,14 +149,14 @@ export async function runImportCli(argv: readonly string[], io: CliIo): Promise<
     io.out(`${USAGE}\n`);
     return 0;
   }
-  const { dataDir, symbol, timeframe, utcOffsetMinutes, files } = args;
+  const { dataDir, symbol, timeframe, clock, files } = args;
   const started = Date.now();
   const dbFile = join(dataDir, DATABASE_FILE);
   io.out(`Importing ${files.length} file(s) as ${symbol} ${timeframe} into ${dbFile}\n`);
   io.out(
-    utcOffsetMinutes === undefined
-      ? 'Source clock: UTC (default). MetaTrader exports are in broker server time: pass --utc-offset, e.g. +3, if yours is not UTC.\n'
-      : `Source clock: ${formatUtcOffset(utcOffsetMinutes)}; times without a zone are shifted to UTC.\n`,
+    clock === undefined
+      ? 'Source clock: UTC (default). MetaTrader exports are in broker server time: pass --timezone NY+7 or --utc-offset +3 if yours is not UTC.\n'
+      : `Source clock: ${clock.label}; times without a zone are converted to UTC.\n`,
   );
 
   const db = openDatabase(dbFile);
@@ -159,7 +176,7 @@ export async function runImportCli(argv: readonly string[], io: CliIo): Promise<
     let shown = 0;
     try {
       const parsed = await readCandleCsvFile(file, {
-        utcOffsetMinutes,
+        clock,
         onProgress: ({ bytesRead, totalBytes }) => {
           if (!io.isTTY || Date.now() - shown < 500) return;
           shown = Date.now();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CsvLayoutError } from './csv-layout';
 import { parseCandleCsv } from './candle-csv-parser';
+import { fixedOffsetClock } from './source-clock';
 
 const utc = (iso: string) => Date.parse(iso);
 const rows = (...lines: string[]) => `${lines.join('\n')}\n`;
@@ -32,14 +33,14 @@ describe('parseCandleCsv', () => {
 
   it('reads the header-less MT4/MT5 comma layout and shifts a broker clock to UTC', () => {
     const text = rows('2024.08.01,23:18,2441.14,2441.29,2440.93,2441.05,72', '2024.08.01,23:19,2441.07,2441.1,2440.4,2440.44,70');
-    const r = parseCandleCsv(text, { utcOffsetMinutes: 180 });
+    const r = parseCandleCsv(text, { clock: fixedOffsetClock(180) });
     expect(r.layout.kind).toBe('headerless');
     expect(r.rowsRead).toBe(2);
     expect(r.series.time[0]).toBe(utc('2024-08-01T20:18:00Z'));
   });
 
   it('does not shift times that carry their own zone', () => {
-    const r = parseCandleCsv(rows('time,open,high,low,close,volume', '2024-08-01T20:18:00Z,1,2,0.5,1.5,3'), { utcOffsetMinutes: 180 });
+    const r = parseCandleCsv(rows('time,open,high,low,close,volume', '2024-08-01T20:18:00Z,1,2,0.5,1.5,3'), { clock: fixedOffsetClock(180) });
     expect(r.series.time[0]).toBe(utc('2024-08-01T20:18:00Z'));
   });
 

@@ -1,6 +1,7 @@
 import { candleProblem, SeriesBuilder, sortAndDedupe, type CandleSeries } from '../../../core/domain/candles';
 import { detectLayout, splitFields, type CsvLayout } from './csv-layout';
 import { parseTime } from './csv-time';
+import { UTC_CLOCK, type SourceClock } from './source-clock';
 
 /**
  * Line-by-line candle CSV parser: feed it lines (from a stream or a string), then `finish()`.
@@ -9,8 +10,8 @@ import { parseTime } from './csv-time';
  */
 
 export interface CsvParseOptions {
-  /** The source clock's offset from UTC in minutes (MT exports use broker server time). Applies to zone-less times. */
-  utcOffsetMinutes?: number;
+  /** The clock zone-less times were written on (MT exports use broker server time). Default: UTC. */
+  clock?: SourceClock;
   /** Bad rows kept with details; all are counted. Default 1000. */
   maxBadRowDetails?: number;
 }
@@ -59,12 +60,12 @@ export class CandleCsvParser {
   private rowsRead = 0;
   private outOfOrder = 0;
   private lastTime = -Infinity;
-  private readonly offsetMs: number;
+  private readonly clock: SourceClock;
   private readonly maxDetails: number;
   private readonly values = new Float64Array(5);
 
   constructor(options: CsvParseOptions = {}) {
-    this.offsetMs = (options.utcOffsetMinutes ?? 0) * 60_000;
+    this.clock = options.clock ?? UTC_CLOCK;
     this.maxDetails = options.maxBadRowDetails ?? 1000;
   }
 
@@ -107,7 +108,7 @@ export class CandleCsvParser {
     const timeText = layout.timeColumn === undefined ? f[layout.dateColumn]! : `${f[layout.dateColumn]!.trim()} ${f[layout.timeColumn]!.trim()}`;
     const parsed = parseTime(timeText);
     if (!parsed) return `time "${timeText}" is not a date/time`;
-    const time = parsed.absolute ? parsed.ms : parsed.ms - this.offsetMs;
+    const time = parsed.absolute ? parsed.ms : this.clock.toUtc(parsed.ms);
     const columns = [layout.open, layout.high, layout.low, layout.close, layout.volume];
     for (let k = 0; k < 5; k++) {
       const column = columns[k];
