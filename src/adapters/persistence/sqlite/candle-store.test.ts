@@ -96,6 +96,8 @@ describe('SQLite candle store', () => {
     expectSame(store.load('XAUUSD', '1M', { from: t(10), to: t(700), limit: 100 }), sliceSeries(s, 601, 701));
     expectSame(store.load('XAUUSD', '1M', { from: t(10), limit: 100 }), sliceSeries(s, 10, 110));
     expect(store.load('XAUUSD', '1M', { limit: 0 }).length).toBe(0);
+    expect(store.load('XAUUSD', '1M', { limit: 2.7 }).length).toBe(2);
+    expect(() => store.load('XAUUSD', '1M', { from: Number.NaN })).toThrow(/must be numbers/);
   });
 
   it('merges overlapping writes: the newer write wins on equal times', () => {

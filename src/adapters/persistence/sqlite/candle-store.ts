@@ -120,9 +120,12 @@ export function createSqliteCandleStore(db: SqliteDatabase, options: SqliteCandl
 
   function load(symbol: string, timeframe: Timeframe, query: CandleQuery = {}): CandleSeries {
     const series = findSeries(checkKey(symbol, timeframe), timeframe);
+    if ([query.from, query.to, query.limit].some((x) => x !== undefined && Number.isNaN(x))) {
+      throw new Error('Candle query bounds must be numbers (epoch ms) and limit a count');
+    }
     const from = query.from ?? -Infinity;
     const to = query.to ?? Infinity;
-    const limit = query.limit ?? Infinity;
+    const limit = Math.floor(query.limit ?? Infinity);
     if (!series || from > to || limit <= 0) return emptySeries();
     const span = series.chunk_span_ms;
     // Chunk keys bound the scan through the primary-key index; SQLite compares ±Infinity correctly.
