@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm run serve -- [--port 8000] [--data-dir DIR]`: headless mode — engine, local API and the browser UI.
-import { spawn } from 'node:child_process';
+// `npm run serve -- [--port 8000] [--data-dir DIR]`: headless mode — engine, local API and the browser UI —
+// in this one process, so signals (Ctrl+C, a kill) reach the server itself.
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { register } from 'tsx/esm/api';
 import { ensureNativeModulesForNode } from './lib/native.mjs';
 import { ensureUiBuilt } from './lib/ui-build.mjs';
 
@@ -16,9 +17,6 @@ try {
   process.exit(1);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'server', 'headless.ts'), ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+register();
+const headless = await import(pathToFileURL(join(root, 'src', 'server', 'headless.ts')).href);
+headless.runMain();

@@ -22,7 +22,7 @@ export function uiIsStale(root) {
 export function ensureUiBuilt(root, { force = false } = {}) {
   if (!force && !uiIsStale(root)) return;
   console.log('Building the UI (out/renderer)…');
-  const build = spawnSync('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'], {
+  const build = spawnSync('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'error'], {
     cwd: root,
     stdio: 'inherit',
     shell: process.platform === 'win32',

@@ -77,7 +77,8 @@ export function parsePort(value: string | undefined, fallback: number): number {
   return port;
 }
 
-async function main(): Promise<void> {
+/** The command line of headless mode (`npm run serve -- ...`). */
+export async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+export function runMain(): void {
   main().catch((error: unknown) => {
     const err = error as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') console.error(`Port already in use: ${err.message}. Choose another with --port.`);
@@ -116,3 +117,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exit(1);
   });
 }
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runMain();

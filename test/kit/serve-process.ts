@@ -16,11 +16,14 @@ export interface ServeProcess {
 }
 
 /** Runs the README's `npm run serve -- --port 0 --data-dir DIR` as a real process and waits until it listens. */
-export async function startServeProcess(options: { dataDir?: string; timeoutMs?: number } = {}): Promise<ServeProcess> {
+export async function startServeProcess(
+  options: { dataDir?: string; timeoutMs?: number; env?: Record<string, string>; keepDataDir?: boolean } = {},
+): Promise<ServeProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'echo-serve-'));
   const child = spawn(process.execPath, [join(root, 'scripts', 'serve.mjs'), '--port', '0', '--data-dir', dataDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...(options.env ?? {}) },
   });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
@@ -61,7 +64,7 @@ export async function startServeProcess(options: { dataDir?: string; timeoutMs?:
         child.kill(signal);
         await exited;
       }
-      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir && !options.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
