@@ -53,6 +53,7 @@ function fakeElectron(options: { userData: string; appPath: string; lock?: boole
       return options.lock ?? true;
     }),
     setAppUserModelId: vi.fn(),
+    setAboutPanelOptions: vi.fn(),
     getAppPath: () => options.appPath,
     getVersion: () => '9.9.9',
     isReady: () => app.ready,

@@ -51,9 +51,10 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
   const args = parseLaunchArgs(options.argv.slice(1));
 
   // The custom scheme must be registered before 'ready'. 'standard' gives it a real origin (relative URLs,
-  // storage); 'secure' makes it a secure context like https.
+  // storage); 'secure' makes it a secure context like https; corsEnabled lets Vite's `crossorigin` module
+  // scripts load from it.
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } },
   ]);
 
   const dataDir = chooseDataDir(args, env, app.getPath('userData'));
@@ -141,6 +142,10 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
         });
       }
     });
+    window.webContents.on('did-fail-load', (_event, errorCode, errorDescription, url) => {
+      log('error', 'the UI failed to load', { errorCode, errorDescription, url });
+      if (show && !window.isDestroyed()) window.show(); // never leave the trader with an invisible app
+    });
     window.webContents.on('render-process-gone', (_event, details) => {
       log('error', 'the window crashed; reloading it', { reason: details.reason, exitCode: details.exitCode });
       if (details.reason !== 'clean-exit' && !window.isDestroyed()) window.reload();
@@ -159,6 +164,7 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
     }
     const { logger } = context;
     for (const problem of settings.problems) logger.warn(problem);
+    app.setAboutPanelOptions({ applicationName: 'Echo Workstation', applicationVersion: app.getVersion(), copyright: 'Echo Workstation' });
 
     const csp = buildContentSecurityPolicy({ devServerOrigin: trust.devServerOrigin });
     protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: paths.rendererDir, csp, readFile: (file) => readFile(file) }));
