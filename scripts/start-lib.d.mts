@@ -28,6 +28,7 @@ export const NATIVE_PROBE: string;
 export function headlessNotice(reason: string): string;
 export function splitStartArgs(argv: string[], env?: Env): { headless: boolean; forwarded: string[] };
 export function displayProblem(platform: NodeJS.Platform, env: Env): string | undefined;
+export function rootProblem(platform: NodeJS.Platform, uid: number | undefined): string | undefined;
 export function electronPackageDir(root: string): string | undefined;
 export function locateElectronBinary(
   electronDir: string | undefined,
@@ -40,6 +41,8 @@ export function detectElectron(deps: {
   electronDir: string | undefined;
   env: Env;
   platform: NodeJS.Platform;
+  /** process.getuid?.() */
+  uid?: number | undefined;
   run: Run;
   locate?: (electronDir: string | undefined, env: Env) => Located;
   nodePath?: string;

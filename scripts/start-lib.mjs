@@ -29,6 +29,11 @@ export function displayProblem(platform, env) {
   return 'no display: DISPLAY and WAYLAND_DISPLAY are not set';
 }
 
+/** Chromium's sandbox refuses to run as root on Linux (Electron exits at once), common on CI boxes and containers. */
+export function rootProblem(platform, uid) {
+  return platform === 'linux' && uid === 0 ? 'running as root, which Chromium\'s sandbox refuses; start it as a normal user' : undefined;
+}
+
 /** The electron npm package's folder (it holds path.txt and dist/ once its binary is downloaded). */
 export function electronPackageDir(root) {
   try {
@@ -102,14 +107,14 @@ export function runCaptured(command, args, { env = process.env, cwd, timeoutMs =
 /**
  * Decides whether the Electron app can start here. Order matters: a display-less Linux box needs no
  * 100 MB download to learn that it cannot show a window.
- * deps: { electronDir, env, platform, run(command, args, options), locate?(electronDir, env), nodePath, downloadTimeoutMs, onDownloadSlow }
+ * deps: { electronDir, env, platform, uid, run(command, args, options), locate?(electronDir, env), nodePath, downloadTimeoutMs, onDownloadSlow }
  * Resolves { usable: true, binary } or { usable: false, reason }.
  */
 export async function detectElectron(deps) {
   const { electronDir, env, platform, run, nodePath = process.execPath } = deps;
   const locate = deps.locate ?? ((dir, e) => locateElectronBinary(dir, e));
-  const noDisplay = displayProblem(platform, env);
-  if (noDisplay) return { usable: false, reason: noDisplay };
+  const cannotShowWindows = displayProblem(platform, env) ?? rootProblem(platform, deps.uid);
+  if (cannotShowWindows) return { usable: false, reason: cannotShowWindows };
 
   let found = locate(electronDir, env);
   if (!found.binary && !found.final && electronDir) {

@@ -59,6 +59,7 @@ async function main() {
     electronDir: electronPackageDir(root),
     env: process.env,
     platform: process.platform,
+    uid: process.getuid?.(),
     run: runCaptured,
     downloadTimeoutMs: Number(process.env.ECHO_ELECTRON_DOWNLOAD_TIMEOUT_MS) || undefined,
     onDownloadSlow: () => console.log('Downloading the Electron runtime (first start only)…'),

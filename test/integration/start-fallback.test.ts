@@ -13,6 +13,7 @@ import {
   lastErrorLine,
   locateElectronBinary,
   packageBin,
+  rootProblem,
   runCaptured,
   splitStartArgs,
   type Run,
@@ -46,6 +47,15 @@ describe('npm start: deciding between Electron and headless mode', () => {
     expect(displayProblem('linux', { WAYLAND_DISPLAY: 'wayland-0' })).toBeUndefined();
     expect(displayProblem('win32', {})).toBeUndefined();
     expect(displayProblem('darwin', {})).toBeUndefined();
+  });
+
+  it('does not try Electron as root on Linux', async () => {
+    expect(rootProblem('linux', 0)).toMatch(/root/);
+    expect(rootProblem('linux', 1000)).toBeUndefined();
+    expect(rootProblem('darwin', 0)).toBeUndefined();
+    const run = vi.fn<Run>();
+    expect(await detectElectron({ electronDir: '/e', env: { DISPLAY: ':0' }, platform: 'linux', uid: 0, run })).toMatchObject({ usable: false, reason: expect.stringMatching(/root/) });
+    expect(run).not.toHaveBeenCalled();
   });
 
   it('finds the binary the way the electron package does', () => {
