@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AverageDirectionalIndex } from './average-directional-index';
-import { REFERENCE_FILES, bars, candles, expectSeriesClose, referenceAdx, runFields } from './reference.test-helpers';
+import { REFERENCE_FILES, bars, candles, referenceAdx, runFields } from './reference.test-helpers';
+import { expectSeriesClose } from './series-assertions.test-helpers';
 
 describe('AverageDirectionalIndex', () => {
   it('matches a 5-bar example computed by hand (N = 2)', () => {

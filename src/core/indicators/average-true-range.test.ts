@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AverageTrueRange } from './average-true-range';
-import { REFERENCE_FILES, bars, candles, expectSeriesClose, referenceAtr, runScalar } from './reference.test-helpers';
+import { REFERENCE_FILES, bars, candles, referenceAtr, runScalar } from './reference.test-helpers';
+import { expectSeriesClose } from './series-assertions.test-helpers';
 import { trueRange } from './true-range';
 
 describe('trueRange', () => {
   it('extends the range to a previous close outside it', () => {
-    expect(trueRange({ high: 12, low: 10 }, undefined)).toBe(2);
     expect(trueRange({ high: 12, low: 10 }, 11)).toBe(2);
     expect(trueRange({ high: 12, low: 10 }, 9)).toBe(3); // gap up: 12 − 9
     expect(trueRange({ high: 12, low: 10 }, 14.5)).toBe(4.5); // gap down: 14.5 − 10

@@ -11,7 +11,8 @@ import type { HighLowClose, Indicator } from './types';
 export class AverageTrueRange implements Indicator<HighLowClose, number> {
   readonly warmUpPeriod: number;
   private readonly average: WilderMovingAverage;
-  private previousClose: number | undefined;
+  private previousClose = 0;
+  private hasPreviousClose = false;
 
   constructor(readonly period: number) {
     assertPeriod('ATR', period);
@@ -28,13 +29,15 @@ export class AverageTrueRange implements Indicator<HighLowClose, number> {
   }
 
   update(bar: HighLowClose): number | undefined {
-    const range = trueRange(bar, this.previousClose);
+    const range = this.hasPreviousClose ? trueRange(bar, this.previousClose) : bar.high - bar.low;
     this.previousClose = bar.close;
+    this.hasPreviousClose = true;
     return this.average.update(range);
   }
 
   reset(): void {
     this.average.reset();
-    this.previousClose = undefined;
+    this.previousClose = 0;
+    this.hasPreviousClose = false;
   }
 }

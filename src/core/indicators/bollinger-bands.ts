@@ -1,5 +1,5 @@
-import { assertPositive } from './internal/validate';
-import { RollingStats } from './rolling-stats';
+import { RollingMoments } from './internal/rolling-moments';
+import { assertPeriod, assertPositive } from './internal/validate';
 import type { Indicator } from './types';
 
 export interface BollingerBandsValue {
@@ -15,20 +15,22 @@ export interface BollingerBandsValue {
 
 /**
  * Bollinger Bands, default N = 20, k = 2: middle = SMA(N), bands = middle ± k·σ with the population standard
- * deviation (÷N), as Bollinger defines them. Mean and σ come from RollingStats (numerically stable, O(1) amortized).
+ * deviation (÷N), as Bollinger defines them. Mean and σ come from RollingMoments (numerically stable, O(1)
+ * amortized). First value after N inputs.
  */
 export class BollingerBands implements Indicator<number, BollingerBandsValue> {
   readonly warmUpPeriod: number;
-  private readonly stats: RollingStats;
+  private readonly moments: RollingMoments;
   private current: BollingerBandsValue | undefined;
 
   constructor(
     readonly period = 20,
     readonly width = 2,
   ) {
+    assertPeriod('Bollinger Bands', period);
     assertPositive('Bollinger Bands', 'width (k)', width);
-    this.stats = new RollingStats(period);
-    this.warmUpPeriod = this.stats.warmUpPeriod;
+    this.warmUpPeriod = period;
+    this.moments = new RollingMoments(period);
   }
 
   get value(): BollingerBandsValue | undefined {
@@ -40,16 +42,18 @@ export class BollingerBands implements Indicator<number, BollingerBandsValue> {
   }
 
   update(input: number): BollingerBandsValue | undefined {
-    const stats = this.stats.update(input);
-    if (stats === undefined) return undefined;
-    const { mean, standardDeviation } = stats;
+    const moments = this.moments;
+    moments.add(input);
+    if (!moments.isFull) return undefined;
+    const mean = moments.mean;
+    const standardDeviation = moments.standardDeviation;
     const offset = this.width * standardDeviation;
     this.current = { middle: mean, upper: mean + offset, lower: mean - offset, standardDeviation };
     return this.current;
   }
 
   reset(): void {
-    this.stats.reset();
+    this.moments.clear();
     this.current = undefined;
   }
 }

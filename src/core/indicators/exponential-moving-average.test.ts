@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExponentialMovingAverage } from './exponential-moving-average';
-import { REFERENCE_FILES, candles, expectSeriesClose, referenceEma, runScalar } from './reference.test-helpers';
+import { REFERENCE_FILES, candles, referenceEma, runScalar } from './reference.test-helpers';
+import { expectSeriesClose } from './series-assertions.test-helpers';
 
 describe('ExponentialMovingAverage', () => {
   it('matches a 5-bar example computed by hand (seeded with the SMA)', () => {

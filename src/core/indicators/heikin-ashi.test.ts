@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HeikinAshi } from './heikin-ashi';
-import { REFERENCE_FILES, bars, candles, expectSeriesClose, referenceHeikinAshi, runFields } from './reference.test-helpers';
+import { REFERENCE_FILES, bars, candles, referenceHeikinAshi, runFields } from './reference.test-helpers';
+import { expectSeriesClose } from './series-assertions.test-helpers';
 
 describe('HeikinAshi', () => {
   it('matches a 2-bar example computed by hand', () => {

@@ -9,7 +9,7 @@ import type { Indicator } from './types';
 export class Highest implements Indicator<number, number> {
   readonly warmUpPeriod: number;
   private readonly maximum: SlidingMaximum;
-  private current: number | undefined;
+  private current = 0;
 
   constructor(readonly period: number) {
     assertPeriod('Highest', period);
@@ -18,21 +18,20 @@ export class Highest implements Indicator<number, number> {
   }
 
   get value(): number | undefined {
-    return this.current;
+    return this.maximum.isFull ? this.current : undefined;
   }
 
   get isReady(): boolean {
-    return this.current !== undefined;
+    return this.maximum.isFull;
   }
 
   update(input: number): number | undefined {
-    const highest = this.maximum.push(input);
-    if (this.maximum.isFull) this.current = highest;
-    return this.current;
+    this.current = this.maximum.push(input);
+    return this.maximum.isFull ? this.current : undefined;
   }
 
   reset(): void {
     this.maximum.clear();
-    this.current = undefined;
+    this.current = 0;
   }
 }

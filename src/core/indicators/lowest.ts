@@ -10,7 +10,7 @@ import type { Indicator } from './types';
 export class Lowest implements Indicator<number, number> {
   readonly warmUpPeriod: number;
   private readonly maximumOfNegated: SlidingMaximum;
-  private current: number | undefined;
+  private current = 0;
 
   constructor(readonly period: number) {
     assertPeriod('Lowest', period);
@@ -19,21 +19,20 @@ export class Lowest implements Indicator<number, number> {
   }
 
   get value(): number | undefined {
-    return this.current;
+    return this.maximumOfNegated.isFull ? this.current : undefined;
   }
 
   get isReady(): boolean {
-    return this.current !== undefined;
+    return this.maximumOfNegated.isFull;
   }
 
   update(input: number): number | undefined {
-    const lowest = -this.maximumOfNegated.push(-input);
-    if (this.maximumOfNegated.isFull) this.current = lowest;
-    return this.current;
+    this.current = -this.maximumOfNegated.push(-input);
+    return this.maximumOfNegated.isFull ? this.current : undefined;
   }
 
   reset(): void {
     this.maximumOfNegated.clear();
-    this.current = undefined;
+    this.current = 0;
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Macd } from './macd';
-import { REFERENCE_FILES, candles, expectSeriesClose, referenceMacd, runFields } from './reference.test-helpers';
+import { REFERENCE_FILES, candles, referenceMacd, runFields } from './reference.test-helpers';
+import { expectSeriesClose } from './series-assertions.test-helpers';
 
 describe('Macd', () => {
   it('matches a 6-bar example computed by hand', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MoneyFlowIndex } from './money-flow-index';
-import { REFERENCE_FILES, bars, candles, expectSeriesClose, referenceMfi, runScalar } from './reference.test-helpers';
+import { REFERENCE_FILES, bars, candles, referenceMfi, runScalar } from './reference.test-helpers';
+import { expectSeriesClose } from './series-assertions.test-helpers';
 
 describe('MoneyFlowIndex', () => {
   it('matches a 5-bar example computed by hand (N = 2)', () => {

@@ -13,8 +13,9 @@ export class MoneyFlowIndex implements Indicator<HighLowCloseVolume, number> {
   readonly warmUpPeriod: number;
   private readonly positiveFlow: RollingSum;
   private readonly negativeFlow: RollingSum;
-  private previousTypicalPrice: number | undefined;
-  private current: number | undefined;
+  private previousTypicalPrice = 0;
+  private hasPreviousTypicalPrice = false;
+  private current = 0;
 
   constructor(readonly period = 14) {
     assertPeriod('MFI', period);
@@ -24,18 +25,20 @@ export class MoneyFlowIndex implements Indicator<HighLowCloseVolume, number> {
   }
 
   get value(): number | undefined {
-    return this.current;
+    return this.positiveFlow.isFull ? this.current : undefined;
   }
 
   get isReady(): boolean {
-    return this.current !== undefined;
+    return this.positiveFlow.isFull;
   }
 
   update(bar: HighLowCloseVolume): number | undefined {
     const typicalPrice = (bar.high + bar.low + bar.close) / 3;
     const previous = this.previousTypicalPrice;
+    const isFirstBar = !this.hasPreviousTypicalPrice;
     this.previousTypicalPrice = typicalPrice;
-    if (previous === undefined) return undefined;
+    this.hasPreviousTypicalPrice = true;
+    if (isFirstBar) return undefined;
 
     const flow = typicalPrice * bar.volume;
     this.positiveFlow.add(typicalPrice > previous ? flow : 0);
@@ -50,7 +53,8 @@ export class MoneyFlowIndex implements Indicator<HighLowCloseVolume, number> {
   reset(): void {
     this.positiveFlow.clear();
     this.negativeFlow.clear();
-    this.previousTypicalPrice = undefined;
-    this.current = undefined;
+    this.previousTypicalPrice = 0;
+    this.hasPreviousTypicalPrice = false;
+    this.current = 0;
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ParabolicSar } from './parabolic-sar';
-import { REFERENCE_FILES, bars, candles, expectSeriesClose, referencePsar, runFields } from './reference.test-helpers';
+import { REFERENCE_FILES, bars, candles, referencePsar, runFields } from './reference.test-helpers';
+import { expectSeriesClose } from './series-assertions.test-helpers';
 
 describe('ParabolicSar', () => {
   it('matches a 7-bar example worked by hand (af 0.1, +0.1, max 0.3), through two reversals', () => {

@@ -4,9 +4,9 @@
  * smoothing, SAR) as the book's recursion over arrays. Slow on purpose and independent of the incremental code
  * (no ring buffers, running sums or shared helpers). NaN marks "no value yet" in reference output.
  *
- * Also: the real candles they run on, and the comparison that reports the worst deviation.
+ * Also: the real candles they run on, and running an incremental indicator over them. Free of vitest, so the
+ * benchmark can time the same references (bench/indicators.bench.ts).
  */
-import { expect } from 'vitest';
 import { loadCandles, type CandleColumns } from '../../../test/kit/candles';
 import type { Indicator } from './types';
 
@@ -82,51 +82,6 @@ export function runFields<Input, Output extends object, Field extends keyof Outp
     for (const field of fields) out[field][i] = value === undefined ? Number.NaN : (value[field] as number);
   }
   return out;
-}
-
-// ————— comparison —————
-
-export interface Tolerance {
-  /** Allowed |actual − expected| as a fraction of |expected|. */
-  relative: number;
-  /** Allowed |actual − expected| on top of the relative part, constant or per bar. */
-  absolute?: number | ((index: number) => number);
-}
-
-/**
- * Asserts that two series have values at exactly the same bars and that every value is within
- * relative·|expected| + absolute. Fails with the first offending bar; returns the worst relative deviation seen
- * (for the curious: `npx vitest run --reporter verbose`).
- */
-export function expectSeriesClose(
-  label: string,
-  actual: Float64Array,
-  expected: Float64Array,
-  tolerance: Tolerance,
-): number {
-  expect(actual.length, `${label}: length`).toBe(expected.length);
-  const absolute = tolerance.absolute ?? 0;
-  let compared = 0;
-  let worstRelative = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i] as number;
-    const e = expected[i] as number;
-    if (Number.isNaN(e) || Number.isNaN(a)) {
-      if (Number.isNaN(e) !== Number.isNaN(a)) {
-        expect.fail(`${label}: bar ${i}: ${Number.isNaN(a) ? 'no value' : a} but the reference has ${Number.isNaN(e) ? 'no value' : e}`);
-      }
-      continue;
-    }
-    compared++;
-    const difference = Math.abs(a - e);
-    const allowed = tolerance.relative * Math.abs(e) + (typeof absolute === 'number' ? absolute : absolute(i));
-    if (difference > allowed) {
-      expect.fail(`${label}: bar ${i}: ${a} vs reference ${e} (|Δ| ${difference.toExponential(2)} > allowed ${allowed.toExponential(2)})`);
-    }
-    if (e !== 0) worstRelative = Math.max(worstRelative, difference / Math.abs(e));
-  }
-  expect(compared, `${label}: compared no values at all`).toBeGreaterThan(0);
-  return worstRelative;
 }
 
 // ————— references —————

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_FILES, candles, expectSeriesClose, referenceRsi, runScalar } from './reference.test-helpers';
+import { REFERENCE_FILES, candles, referenceRsi, runScalar } from './reference.test-helpers';
+import { expectSeriesClose } from './series-assertions.test-helpers';
 import { RelativeStrengthIndex } from './relative-strength-index';
 
 describe('RelativeStrengthIndex', () => {

@@ -14,8 +14,9 @@ export class RelativeStrengthIndex implements Indicator<number, number> {
   readonly warmUpPeriod: number;
   private readonly averageGain: WilderMovingAverage;
   private readonly averageLoss: WilderMovingAverage;
-  private previousClose: number | undefined;
-  private current: number | undefined;
+  private previousClose = 0;
+  private hasPreviousClose = false;
+  private current = 0;
 
   constructor(readonly period: number) {
     assertPeriod('RSI', period);
@@ -25,18 +26,19 @@ export class RelativeStrengthIndex implements Indicator<number, number> {
   }
 
   get value(): number | undefined {
-    return this.current;
+    return this.averageGain.isReady ? this.current : undefined;
   }
 
   get isReady(): boolean {
-    return this.current !== undefined;
+    return this.averageGain.isReady;
   }
 
   update(close: number): number | undefined {
-    const previous = this.previousClose;
+    const change = close - this.previousClose;
+    const isFirstClose = !this.hasPreviousClose;
     this.previousClose = close;
-    if (previous === undefined) return undefined;
-    const change = close - previous;
+    this.hasPreviousClose = true;
+    if (isFirstClose) return undefined;
     const gain = this.averageGain.update(change > 0 ? change : 0);
     const loss = this.averageLoss.update(change < 0 ? -change : 0);
     if (gain === undefined || loss === undefined) return undefined;
@@ -48,7 +50,8 @@ export class RelativeStrengthIndex implements Indicator<number, number> {
   reset(): void {
     this.averageGain.reset();
     this.averageLoss.reset();
-    this.previousClose = undefined;
-    this.current = undefined;
+    this.previousClose = 0;
+    this.hasPreviousClose = false;
+    this.current = 0;
   }
 }

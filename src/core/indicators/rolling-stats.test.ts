@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BollingerBands } from './bollinger-bands';
-import {
-  REFERENCE_FILES,
-  candles,
-  expectSeriesClose,
-  referenceBollinger,
-  referenceRollingStats,
-  runFields,
-  runScalar,
-} from './reference.test-helpers';
+import { REFERENCE_FILES, candles, referenceBollinger, referenceRollingStats, runFields, runScalar } from './reference.test-helpers';
+import { expectSeriesClose } from './series-assertions.test-helpers';
 import { RollingStats } from './rolling-stats';
 import { ZScore } from './z-score';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_FILES, candles, expectSeriesClose, referenceSma, runScalar } from './reference.test-helpers';
+import { REFERENCE_FILES, candles, referenceSma, runScalar } from './reference.test-helpers';
+import { expectSeriesClose } from './series-assertions.test-helpers';
 import { SimpleMovingAverage } from './simple-moving-average';
 
 describe('SimpleMovingAverage', () => {

@@ -12,7 +12,7 @@ export class SimpleMovingAverage implements Indicator<number, number> {
   readonly warmUpPeriod: number;
   private readonly windowSum: RollingSum;
   private readonly repeats: RepeatCounter;
-  private current: number | undefined;
+  private current = 0;
 
   constructor(readonly period: number) {
     assertPeriod('SMA', period);
@@ -22,23 +22,24 @@ export class SimpleMovingAverage implements Indicator<number, number> {
   }
 
   get value(): number | undefined {
-    return this.current;
+    return this.windowSum.isFull ? this.current : undefined;
   }
 
   get isReady(): boolean {
-    return this.current !== undefined;
+    return this.windowSum.isFull;
   }
 
   update(input: number): number | undefined {
     this.windowSum.add(input);
     const isFlat = this.repeats.isWindowFlat(input);
-    if (this.windowSum.isFull) this.current = isFlat ? input : this.windowSum.sum / this.period;
+    if (!this.windowSum.isFull) return undefined;
+    this.current = isFlat ? input : this.windowSum.sum / this.period;
     return this.current;
   }
 
   reset(): void {
     this.windowSum.clear();
     this.repeats.clear();
-    this.current = undefined;
+    this.current = 0;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_FILES, bars, candles, expectSeriesClose, referenceSupertrend, runFields } from './reference.test-helpers';
+import { REFERENCE_FILES, bars, candles, referenceSupertrend, runFields } from './reference.test-helpers';
+import { expectSeriesClose } from './series-assertions.test-helpers';
 import { Supertrend } from './supertrend';
 
 describe('Supertrend', () => {

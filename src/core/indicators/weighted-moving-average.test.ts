@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_FILES, candles, expectSeriesClose, referenceWma, runScalar } from './reference.test-helpers';
+import { REFERENCE_FILES, candles, referenceWma, runScalar } from './reference.test-helpers';
+import { expectSeriesClose } from './series-assertions.test-helpers';
 import { WeightedMovingAverage } from './weighted-moving-average';
 
 describe('WeightedMovingAverage', () => {

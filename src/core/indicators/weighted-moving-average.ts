@@ -18,7 +18,7 @@ export class WeightedMovingAverage implements Indicator<number, number> {
   private readonly repeats: RepeatCounter;
   private plainSum = 0;
   private weightedSum = 0;
-  private current: number | undefined;
+  private current = 0;
 
   constructor(readonly period: number) {
     assertPeriod('WMA', period);
@@ -29,25 +29,26 @@ export class WeightedMovingAverage implements Indicator<number, number> {
   }
 
   get value(): number | undefined {
-    return this.current;
+    return this.window.isFull ? this.current : undefined;
   }
 
   get isReady(): boolean {
-    return this.current !== undefined;
+    return this.window.isFull;
   }
 
   update(input: number): number | undefined {
-    const evicted = this.window.push(input);
-    if (evicted === undefined) {
-      this.weightedSum += this.window.length * input;
-      this.plainSum += input;
-    } else {
+    if (this.window.isFull) {
       this.weightedSum += this.period * input - this.plainSum;
-      this.plainSum += input - evicted;
+      this.plainSum += input - this.window.oldest;
+    } else {
+      this.weightedSum += (this.window.length + 1) * input;
+      this.plainSum += input;
     }
+    this.window.push(input);
     if (this.window.hasJustWrapped) this.recomputeFromWindow();
     const isFlat = this.repeats.isWindowFlat(input);
-    if (this.window.isFull) this.current = isFlat ? input : this.weightedSum / this.weightTotal;
+    if (!this.window.isFull) return undefined;
+    this.current = isFlat ? input : this.weightedSum / this.weightTotal;
     return this.current;
   }
 
@@ -56,7 +57,7 @@ export class WeightedMovingAverage implements Indicator<number, number> {
     this.repeats.clear();
     this.plainSum = 0;
     this.weightedSum = 0;
-    this.current = undefined;
+    this.current = 0;
   }
 
   private recomputeFromWindow(): void {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_FILES, candles, expectSeriesClose, referenceWilderAverage, runScalar } from './reference.test-helpers';
+import { REFERENCE_FILES, candles, referenceWilderAverage, runScalar } from './reference.test-helpers';
+import { expectSeriesClose } from './series-assertions.test-helpers';
 import { WilderMovingAverage } from './wilder-moving-average';
 
 describe('WilderMovingAverage', () => {

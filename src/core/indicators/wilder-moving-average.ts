@@ -9,9 +9,10 @@ import type { Indicator } from './types';
  */
 export class WilderMovingAverage implements Indicator<number, number> {
   readonly warmUpPeriod: number;
-  private seedMean = 0;
+  /** Inputs seen, counted up to N (then the average is seeded). */
   private seedCount = 0;
-  private current: number | undefined;
+  /** The running mean of the first inputs until seeded, then the average. */
+  private current = 0;
 
   constructor(readonly period: number) {
     assertPeriod('Wilder moving average', period);
@@ -19,28 +20,26 @@ export class WilderMovingAverage implements Indicator<number, number> {
   }
 
   get value(): number | undefined {
-    return this.current;
+    return this.seedCount === this.period ? this.current : undefined;
   }
 
   get isReady(): boolean {
-    return this.current !== undefined;
+    return this.seedCount === this.period;
   }
 
   update(input: number): number | undefined {
-    if (this.current !== undefined) {
+    if (this.seedCount === this.period) {
       this.current += (input - this.current) / this.period;
-    } else {
-      // Running mean of the first N inputs (exactly x for a constant series, where Σx/N may be off by an ulp).
-      this.seedCount++;
-      this.seedMean += (input - this.seedMean) / this.seedCount;
-      if (this.seedCount === this.period) this.current = this.seedMean;
+      return this.current;
     }
-    return this.current;
+    // Running mean of the first N inputs (exactly x for a constant series, where Σx/N may be off by an ulp).
+    this.seedCount++;
+    this.current += (input - this.current) / this.seedCount;
+    return this.seedCount === this.period ? this.current : undefined;
   }
 
   reset(): void {
-    this.seedMean = 0;
     this.seedCount = 0;
-    this.current = undefined;
+    this.current = 0;
   }
 }

@@ -1,32 +1,35 @@
-import { RollingStats } from './rolling-stats';
+import { RollingMoments } from './internal/rolling-moments';
+import { assertPeriod } from './internal/validate';
 import type { Indicator } from './types';
 
 /**
  * z-score of the latest input against the last N (itself included): z = (x_t − mean) / σ, with the POPULATION
- * standard deviation, and z = 0 for a flat window. A scalar view of RollingStats, which documents the numerics.
+ * standard deviation, and z = 0 for a flat window. Numerics: see RollingMoments. First value after N inputs.
  */
 export class ZScore implements Indicator<number, number> {
   readonly warmUpPeriod: number;
-  private readonly stats: RollingStats;
+  private readonly moments: RollingMoments;
 
   constructor(readonly period: number) {
-    this.stats = new RollingStats(period);
-    this.warmUpPeriod = this.stats.warmUpPeriod;
+    assertPeriod('z-score', period);
+    this.warmUpPeriod = period;
+    this.moments = new RollingMoments(period);
   }
 
   get value(): number | undefined {
-    return this.stats.value?.zScore;
+    return this.moments.isFull ? this.moments.zScore : undefined;
   }
 
   get isReady(): boolean {
-    return this.stats.isReady;
+    return this.moments.isFull;
   }
 
   update(input: number): number | undefined {
-    return this.stats.update(input)?.zScore;
+    this.moments.add(input);
+    return this.moments.isFull ? this.moments.zScore : undefined;
   }
 
   reset(): void {
-    this.stats.reset();
+    this.moments.clear();
   }
 }

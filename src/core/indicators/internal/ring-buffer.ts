@@ -1,6 +1,6 @@
 /**
- * The last `capacity` values of a series in a fixed Float64Array. Pushing into a full buffer overwrites the oldest
- * value and hands it back, which is what a rolling window needs to subtract it.
+ * The last `capacity` values of a series in a fixed Float64Array. Once full, each push overwrites the oldest value;
+ * read `oldest` before pushing to subtract it from a rolling sum.
  */
 export class RingBuffer {
   private readonly slots: Float64Array;
@@ -20,22 +20,24 @@ export class RingBuffer {
     return this.count === this.capacity;
   }
 
+  /** The value the next push will overwrite (meaningful once full). */
+  get oldest(): number {
+    return this.slots[this.nextSlot] as number;
+  }
+
   /** True right after the push that filled the buffer and then after every `capacity` further pushes. */
   get hasJustWrapped(): boolean {
     return this.nextSlot === 0 && this.count > 0;
   }
 
-  /** Appends `value`; returns the value it evicted, or undefined while the buffer was not yet full. */
-  push(value: number): number | undefined {
+  push(value: number): void {
     const slot = this.nextSlot;
-    const evicted = this.count === this.capacity ? this.slots[slot] : undefined;
     this.slots[slot] = value;
     this.nextSlot = slot + 1 === this.capacity ? 0 : slot + 1;
-    if (evicted === undefined) this.count++;
-    return evicted;
+    if (this.count < this.capacity) this.count++;
   }
 
-  /** The value `age` pushes ago counted from the oldest held: 0 is the oldest, length − 1 the newest. */
+  /** The value `age` pushes after the oldest one held: 0 is the oldest, length − 1 the newest. */
   fromOldest(age: number): number {
     const start = this.count === this.capacity ? this.nextSlot : 0;
     const slot = start + age;

@@ -30,14 +30,15 @@ export class RollingSum {
   }
 
   add(value: number): void {
-    const evicted = this.window.push(value);
-    if (value !== 0) this.nonZeroCount++;
-    if (evicted === undefined) {
-      this.runningSum += value;
-    } else {
+    if (this.window.isFull) {
+      const evicted = this.window.oldest;
       if (evicted !== 0) this.nonZeroCount--;
       this.runningSum += value - evicted;
+    } else {
+      this.runningSum += value;
     }
+    if (value !== 0) this.nonZeroCount++;
+    this.window.push(value);
     if (this.window.hasJustWrapped) this.recomputeFromWindow();
   }
 
