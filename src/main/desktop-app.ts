@@ -76,6 +76,7 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
   let mainWindow: ElectronModule.BrowserWindow | undefined;
   let tray: AppTray | undefined;
   let notifier: Notifier | undefined;
+  let windowsAllowed = false; // set once start-up is far enough along to open the main window
   let quitting = false;
   let toldAboutTray = false;
   let cleanedUp = false;
@@ -101,7 +102,8 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
   });
 
   const showMainWindow = () => {
-    if (!app.isReady()) return;
+    // A second launch or a Dock click during start-up must not open a window before the one start-up opens.
+    if (!windowsAllowed) return;
     if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createMainWindow(true);
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.show();
@@ -255,6 +257,7 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
     });
     refreshMenu();
 
+    windowsAllowed = true;
     mainWindow = createMainWindow(!args.hidden);
     await apiServer.apply(apiServerConfigFor(settings.settings, args.apiPort));
 

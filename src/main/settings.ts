@@ -86,7 +86,11 @@ export function loadSettings(file: string): { settings: DesktopSettings; problem
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    copyFileSync(file, `${file}.invalid`);
+    try {
+      copyFileSync(file, `${file}.invalid`);
+    } catch {
+      // Keeping the copy is a courtesy; failing to make it must not stop the app.
+    }
     return {
       settings: defaultSettings(),
       problems: [`settings.json is not valid JSON (${(error as Error).message}); using the default settings (the file was kept as settings.json.invalid)`],
