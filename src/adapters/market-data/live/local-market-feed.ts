@@ -71,7 +71,16 @@ export class LocalMarketFeed implements MarketFeed {
 
   subscribe(symbol: string, timeframe: Timeframe, afterTime: number | null, onBar: (bar: Candle) => Promise<void> | void): FeedSubscription {
     let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+    // Node clamps timers to 1 ms: faster feeds hop with setImmediate instead.
+    const schedule = (fn: () => void): NodeJS.Timeout | NodeJS.Immediate => {
+      const delay = 1000 / this.options.barsPerSecond;
+      return delay < 1 ? setImmediate(fn) : setTimeout(fn, delay);
+    };
+    const cancel = (handle: NodeJS.Timeout | NodeJS.Immediate) => {
+      if ('hasRef' in handle && 'refresh' in handle) clearTimeout(handle as NodeJS.Timeout);
+      else clearImmediate(handle as NodeJS.Immediate);
+    };
     const source = this.sourceOf(symbol, timeframe);
     let cursor = afterTime ?? this.startTime(symbol, timeframe);
     let buffer: Candle[] = [];
@@ -99,15 +108,15 @@ export class LocalMarketFeed implements MarketFeed {
       try {
         await onBar(bar);
       } finally {
-        if (!stopped) timer = setTimeout(() => void tick(), Math.max(0, 1000 / this.options.barsPerSecond));
+        if (!stopped) timer = schedule(() => void tick());
       }
     };
-    timer = setTimeout(() => void tick(), 0);
+    timer = setImmediate(() => void tick());
     return {
       source,
       stop() {
         stopped = true;
-        if (timer) clearTimeout(timer);
+        if (timer) cancel(timer);
       },
     };
   }
