@@ -17,7 +17,7 @@ const CANCELLATION_LIMIT = 1e3;
  *  - every N inputs, when the window has been replaced entirely, so rounding cannot accumulate beyond N bars;
  *  - whenever that cancellation factor exceeds CANCELLATION_LIMIT (more than 3 digits lost), which happens when a
  *    window turns much tighter than the move since the last anchor (a jump, then a quiet spell). It takes a far-off
- *    value leaving the window, so it is rare: about 2 % of bars with N = 2 on real M1 data, almost never with N ≥ 20.
+ *    value leaving the window, so it is rare: 0.1–2 % of bars with N = 2 on real M1 data, almost never with N ≥ 20.
  * Both are O(N) work at most once per many bars: O(1) amortized.
  *
  * A window whose N values are all identical is detected exactly (see RepeatCounter) and reported as
