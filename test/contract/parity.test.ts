@@ -61,6 +61,8 @@ const cases: Case[] = [
   ['trading.marketData', withSession((id) => ({ session_id: id, pair: 'XAUUSD', timeframe: '1H', count: 5 }))],
   ['market.candles', { symbol: 'EURUSD', timeframe: '1D', limit: 3 }],
   ['market.feedSettings', {}],
+  ['market.overlays', { task_id: 1, limit: 5 }],
+  ['market.overlays', { task_id: 999, limit: 5 }],
   ['trading.positions', {}],
   ['trading.orders', { limit: 5 }],
   ['trading.trades', {}],

@@ -2,6 +2,7 @@ import type { Handlers } from '../../shared/contract/index';
 import type { CapitalRepository } from '../ports/capital-repository';
 import type { Clock } from '../ports/clock';
 import { createCapitalHandlers } from './capital-handlers';
+import { createMarketHandlers } from './market-handlers';
 import { createTradingHandlers, type TradingHandlerDeps } from './trading-handlers';
 
 export interface ApiDependencies {
@@ -26,5 +27,6 @@ export function createApiHandlers(deps: ApiDependencies): Handlers {
     },
     ...createCapitalHandlers(deps.capital),
     ...createTradingHandlers(deps.trading),
+    ...createMarketHandlers(deps.trading),
   };
 }

@@ -74,6 +74,11 @@ export class StrategyRunner implements StrategyContext {
     return this.outstanding.size;
   }
 
+  /** The strategy's current indicator values (z-score, TP, next grid level, ...) for charts; {} if it has none. */
+  indicators(): Record<string, number | null> {
+    return this.options.strategy.indicators?.() ?? {};
+  }
+
   /** Call after the exchange processed bar `index` (fills, protection); runs risk checks, then the strategy. */
   onBar(bars: BarsView, index: number): void {
     const time = bars.time[index] as number;

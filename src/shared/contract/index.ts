@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import * as capital from './capital';
+import * as market from './market';
 import * as system from './system';
 import * as trading from './trading';
 import type { Procedure } from './procedure';
@@ -38,6 +39,7 @@ export const procedures = {
   'trading.events': trading.events,
   'market.candles': trading.candles,
   'market.feedSettings': trading.feedSettings,
+  'market.overlays': market.overlays,
   'recovery.userSessions': trading.userSessions,
   'recovery.sessionTasks': trading.sessionTasksFromDb,
   'recovery.recoverSession': trading.recoverSession,
