@@ -192,6 +192,19 @@ describe('simple_ma crossover rules (synthetic)', () => {
     expect(runMa(bars, EURUSD, { ...raw, use_ema: false }).decisions).not.toEqual(runMa(bars, EURUSD, raw).decisions);
   });
 
+  it('bars skipped by the loop (a backtest from a later bar) still warm the averages', () => {
+    const closes = Array.from({ length: 60 }, (_, i) => 1.1 + 0.001 * Math.sin(i / 4));
+    const bars = barsFrom(closes);
+    const snap = (from: number) => {
+      const inner = simpleMa.create(resolved(simpleMa, OFF), EURUSD);
+      const seen: Record<number, Record<string, number | null>> = {};
+      runBacktestLoop({ bars, instrument: EURUSD, capital: 10_000, from, strategy: { onBar: (b, i, ctx) => { inner.onBar(b, i, ctx); seen[i] = inner.indicators!(); } } });
+      return seen;
+    };
+    expect(snap(30)[30]).toEqual(snap(0)[30]);
+    expect(snap(30)[30]?.slow_ma).toBeCloseTo(naiveSma(bars.close, 30, 20) as number, 12);
+  });
+
   it('indicators(): fast and slow averages, TP and SL for charts', () => {
     const closes = [10, 9, 10, 11, 12];
     const strategy = simpleMa.create(resolved(simpleMa, { fast_period: 2, slow_period: 3 }), XAU);
