@@ -29,11 +29,11 @@ describe('Macd', () => {
 
   // MACD, signal and histogram are differences of two price-level EMAs: their rounding error scales with the
   // price (ε·price, ~5e-13 on gold), not with their own size, and near a zero crossing any relative tolerance
-  // would demand more digits than the inputs carry. So: 1e-9 relative plus 1e-12 × the bar's close (≈ 5 ulps of
-  // the price; the EMAs themselves agree to ~1e-15 relative).
+  // would demand more digits than the inputs carry. So: 1e-9 relative plus 1e-13 × the bar's close (≈ 450·ε·price;
+  // measured ≤ 6·ε·price, the EMAs themselves agree to ~3e-15 relative).
   it.each(REFERENCE_FILES)('matches EMA differences on every bar of %s', (file) => {
     const { close } = candles(file);
-    const priceScaled = { relative: 1e-9, absolute: (i: number) => 1e-12 * (close[i] as number) };
+    const priceScaled = { relative: 1e-9, absolute: (i: number) => 1e-13 * (close[i] as number) };
     for (const [fast, slow, signal] of [
       [12, 26, 9],
       [5, 35, 5],

@@ -27,13 +27,13 @@ describe('MoneyFlowIndex', () => {
 
   // Rolling sums of money flow (re-anchored every N bars) vs the window summed afresh: a few roundings apart. Then
   // 100·pos/(pos + neg) vs the textbook 100 − 100/(1 + pos/neg), which carries an absolute error of a few ε·100
-  // (see the RSI test). 1e-10 relative plus 1e-12 absolute on the 0–100 scale.
+  // (see the RSI test). Measured ≤ 2e-14 relative: 1e-12 relative plus 1e-12 absolute on the 0–100 scale.
   it.each(REFERENCE_FILES)('matches the window’s money flows on every bar of %s', (file) => {
     const columns = candles(file);
     const input = bars(columns);
     for (const period of [5, 14]) {
       const actual = runScalar(new MoneyFlowIndex(period), input);
-      expectSeriesClose(`MFI(${period})`, actual, referenceMfi(columns, period), { relative: 1e-10, absolute: 1e-12 });
+      expectSeriesClose(`MFI(${period})`, actual, referenceMfi(columns, period), { relative: 1e-12, absolute: 1e-12 });
     }
   });
 });

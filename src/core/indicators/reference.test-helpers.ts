@@ -44,18 +44,15 @@ export interface Bar {
   volume: number;
 }
 
-export function barAt(columns: CandleColumns, index: number): Bar {
-  return {
+/** The candles as one object per bar, for indicators fed whole bars. */
+export function bars(columns: CandleColumns): Bar[] {
+  return Array.from({ length: columns.length }, (_, index) => ({
     open: columns.open[index] as number,
     high: columns.high[index] as number,
     low: columns.low[index] as number,
     close: columns.close[index] as number,
     volume: columns.volume[index] as number,
-  };
-}
-
-export function bars(columns: CandleColumns): Bar[] {
-  return Array.from({ length: columns.length }, (_, index) => barAt(columns, index));
+  }));
 }
 
 // ————— running an incremental indicator —————
@@ -166,7 +163,7 @@ export function referenceRsi(closes: ArrayLike<number>, period: number): Float64
 }
 
 /** True range per bar: max(H − L, |H − prevC|, |L − prevC|); the first bar's is H − L. */
-export function referenceTrueRange(c: CandleColumns): Float64Array {
+function referenceTrueRange(c: CandleColumns): Float64Array {
   const out = new Float64Array(c.length);
   for (let i = 0; i < c.length; i++) {
     const high = c.high[i] as number;
