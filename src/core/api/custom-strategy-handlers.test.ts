@@ -447,8 +447,20 @@ describe('use', () => {
     expect(u.derivation.join('\n')).toContain('capped at 2 %');
     await ok('customStrategies.create', { name: 'Slow', type: 'Trend', indicators_used: '50 SMA, 200 SMA', risk_reward_ratio_target: 2.25 });
     const v = await ok('customStrategies.use', { strategy_id: 2, timeframe: '15M' });
-    expect(v.config).toMatchObject({ fast_period: 50, slow_period: 200, use_ema: false, stop_loss_pips: 25, take_profit_pips: 56 });
-    expect(v.derivation).toContain('take_profit_pips 56 = stop_loss_pips 25 × risk_reward_ratio_target 2.25 = 56.25, rounded to whole pips');
+    expect(v.config).toMatchObject({ fast_period: 50, slow_period: 200, use_ema: false, stop_loss_pips: 25, take_profit_pips: 56.25 });
+    expect(v.derivation).toContain('take_profit_pips 56.25 = stop_loss_pips 25 × risk_reward_ratio_target 2.25');
+  });
+
+  it('sizes simple_ma trades by risk only on symbols the engine can value in USD', async () => {
+    await ok('customStrategies.create', { name: 'Cross pairs', type: 'Trend', preferred_pairs: 'EURGBP, USDJPY, BTC/USDT, US30' });
+    const cross = await ok('customStrategies.use', { strategy_id: 1 });
+    expect(cross.pair).toBe('EURGBP');
+    expect(cross.config).not.toHaveProperty('risk_per_trade');
+    expect(cross.derivation.join('\n')).toContain('risk_per_trade not set: sizing by risk needs a USD-quoted or USD-based symbol');
+    for (const pair of ['USDJPY', 'BTC/USDT', 'XAUUSD']) {
+      expect((await ok('customStrategies.use', { strategy_id: 1, pair })).config.risk_per_trade, pair).toBe(1);
+    }
+    expect((await ok('customStrategies.use', { strategy_id: 1, pair: 'US30' })).config).not.toHaveProperty('risk_per_trade');
   });
 
   it('refuses unknown strategies and bad request fields', async () => {
@@ -470,7 +482,7 @@ describe('use', () => {
       indicatorsUsed: fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 200 })),
       exitConditions: fc.string({ maxLength: 100 }),
       timeframe: fc.constantFrom(...timeframes),
-      pairs: fc.array(fc.constantFrom('XAUUSD', 'EURUSD', 'BTC/USDT'), { maxLength: 3 }),
+      pairs: fc.array(fc.constantFrom('XAUUSD', 'EURUSD', 'BTC/USDT', 'EURGBP', 'US30'), { maxLength: 3 }),
       riskRewardRatioTarget: fc.double({ min: 0.1, max: 20, noNaN: true }),
       maxDrawdownTolerance: fc.double({ min: 0.1, max: 100, noNaN: true }),
     });
@@ -504,9 +516,10 @@ describe('use', () => {
         expect(u.pair).toBe(req.pair ?? r.pairs[0] ?? 'XAUUSD');
         if (u.strategy_name === 'simple_ma') {
           const { stop_loss_pips: stop, take_profit_pips: target, fast_period: fast, slow_period: slow } = u.config as Record<string, number>;
-          expect(Math.abs((target as number) - (stop as number) * r.riskRewardRatioTarget)).toBeLessThanOrEqual(0.5 + 1e-9 + (target === 1 ? 1 : 0));
+          expect(Math.abs((target as number) - (stop as number) * r.riskRewardRatioTarget)).toBeLessThanOrEqual(0.005 + 1e-9);
           expect(fast).toBeLessThan(slow as number);
-          expect(u.config.risk_per_trade).toBeLessThanOrEqual(2);
+          if (['EURGBP', 'US30'].includes(u.pair)) expect(u.config).not.toHaveProperty('risk_per_trade');
+          else expect(u.config.risk_per_trade).toBeLessThanOrEqual(2);
         } else {
           expect(u.config.max_drawdown_percent).toBe(r.maxDrawdownTolerance);
         }

@@ -14,6 +14,7 @@ import {
   type EngineStrategyName,
   type TimeframeCode,
 } from '../../shared/contract/custom-strategies';
+import { builtinInstrument, type Instrument } from '../domain/instruments';
 import type {
   CustomStrategyFields,
   CustomStrategyRecord,
@@ -206,6 +207,7 @@ export function deriveTradingConfig(record: CustomStrategyRecord, request: UseRe
   );
   const rr = record.riskRewardRatioTarget;
   const tolerance = record.maxDrawdownTolerance;
+  const instrument = builtinInstrument(pair);
 
   if (engine === 'simple_ma') {
     const conditions = `${record.entryConditions}\n${record.indicatorsUsed}`;
@@ -228,25 +230,29 @@ export function deriveTradingConfig(record: CustomStrategyRecord, request: UseRe
       derivation.push('use_ema false: the strategy mentions a simple moving average (SMA)');
     }
     const stop = STOP_LOSS_PIPS[timeframe];
-    const exact = stop * rr;
-    const target = Math.max(1, Math.round(exact));
+    const target = round2(stop * rr);
     config.stop_loss_pips = stop;
     config.take_profit_pips = target;
     derivation.push(
-      `stop_loss_pips ${stop}: the base stop for ${timeframe} (${Object.entries(STOP_LOSS_PIPS).map(([tf, p]) => `${tf} ${p}`).join(', ')} pips)`,
+      `stop_loss_pips ${stop}: the base stop for ${timeframe} (${Object.entries(STOP_LOSS_PIPS).map(([tf, p]) => `${tf} ${p}`).join(', ')} pips)` +
+        (instrument ? `; a pip on ${pair} is ${instrument.pipSize} in price` : ''),
     );
-    derivation.push(
-      `take_profit_pips ${target} = stop_loss_pips ${stop} × risk_reward_ratio_target ${fmt(rr)}` +
-        (round2(exact) !== target ? ` = ${fmt(exact)}, rounded to whole pips` : ''),
-    );
+    derivation.push(`take_profit_pips ${fmt(target)} = stop_loss_pips ${stop} × risk_reward_ratio_target ${fmt(rr)}`);
     const risk = Math.min(MAX_RISK_PER_TRADE, Math.max(0.01, round2(tolerance / LOSING_STREAK)));
-    config.risk_per_trade = risk;
-    derivation.push(
-      `risk_per_trade ${fmt(risk)} %: max_drawdown_tolerance ${fmt(tolerance)} % ÷ ${LOSING_STREAK}, so ${LOSING_STREAK} losing trades in a row ` +
-        `stay within the tolerance` +
-        (risk === MAX_RISK_PER_TRADE && tolerance / LOSING_STREAK > MAX_RISK_PER_TRADE ? `, capped at ${MAX_RISK_PER_TRADE} %` : '') +
-        ` (simple_ma has no drawdown limit of its own)`,
-    );
+    if (instrument && canValueInUsd(instrument)) {
+      config.risk_per_trade = risk;
+      derivation.push(
+        `risk_per_trade ${fmt(risk)} %: max_drawdown_tolerance ${fmt(tolerance)} % ÷ ${LOSING_STREAK}, so ${LOSING_STREAK} losing trades in a row ` +
+          `stay within the tolerance` +
+          (risk === MAX_RISK_PER_TRADE && tolerance / LOSING_STREAK > MAX_RISK_PER_TRADE ? `, capped at ${MAX_RISK_PER_TRADE} %` : '') +
+          `; it sizes each trade from the stop (lot_size is then unused), since simple_ma has no drawdown limit of its own`,
+      );
+    } else {
+      derivation.push(
+        `risk_per_trade not set: sizing by risk needs a USD-quoted or USD-based symbol the engine can value, and ${pair} is not one, ` +
+          `so trades use lot_size; keep each loss near ${fmt(risk)} % of capital (max_drawdown_tolerance ${fmt(tolerance)} % ÷ ${LOSING_STREAK}) by hand`,
+      );
+    }
     if (/\btrail/i.test(record.exitConditions)) {
       config.trailing_stop = true;
       derivation.push('trailing_stop true: the exit conditions mention a trailing stop');
@@ -296,6 +302,11 @@ export function deriveTradingConfig(record: CustomStrategyRecord, request: UseRe
     trading_config: { ...startRequest, config: { ...config } },
     start_path: startPath,
   };
+}
+
+/** The engine sizes by risk only where it can value a move in the (USD) account currency without a cross rate. */
+function canValueInUsd(instrument: Instrument): boolean {
+  return instrument.quoteCurrency === 'USD' || instrument.quoteCurrency === 'USDT' || instrument.baseCurrency === 'USD';
 }
 
 function clip(text: string, max = 60): string {

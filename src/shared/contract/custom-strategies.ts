@@ -284,7 +284,7 @@ const sessionIdField = z.preprocess(
     .string({ error: 'session_id must be a text such as "session_123"' })
     .trim()
     .min(1, 'session_id must not be empty (leave it out if you have none yet)')
-    .max(128, 'session_id must be at most 128 characters')
+    .max(64, 'session_id must be at most 64 characters')
     .regex(/^[A-Za-z0-9_.:-]+$/, 'session_id may contain only letters, digits and _ . : -'),
 );
 
