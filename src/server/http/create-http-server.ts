@@ -5,7 +5,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { procedures, statusOf, type ErrorCode, type Handlers, type Procedure } from '../../shared/contract/index';
+import { procedures, statusOf, type EnvelopeKind, type ErrorCode, type Handlers, type Procedure } from '../../shared/contract/index';
 import { invokeProcedure } from '../../shared/contract/invoke';
 import { errorEnvelope, successEnvelope } from '../../shared/contract/envelope';
 import { fromHttpRequest, toRouterPath } from '../../shared/contract/http-mapping';
@@ -31,8 +31,21 @@ const UI_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
+/**
+ * Unmatched paths under these prefixes belong to the spec file that documents them, so a 404, a missing token or a
+ * body that is not JSON is answered in that file's error envelope. Matched routes carry their own (route config).
+ */
+const PREFIX_ENVELOPES: readonly (readonly [prefix: string, kind: EnvelopeKind])[] = [['/api/v1/', 'trading-application']];
+
+function envelopeFor(request: FastifyRequest): EnvelopeKind {
+  const routed = (request.routeOptions?.config as { envelope?: EnvelopeKind } | undefined)?.envelope;
+  if (routed) return routed;
+  const path = `${request.url.split('?')[0] ?? ''}/`;
+  return PREFIX_ENVELOPES.find(([prefix]) => path.startsWith(prefix))?.[1] ?? 'forex-echo';
+}
+
 function refuse(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
-  return reply.code(statusOf(code)).send(errorEnvelope('forex-echo', code, message));
+  return reply.code(statusOf(code)).send(errorEnvelope(envelopeFor(reply.request), code, message, undefined, { requestId: reply.request.id }));
 }
 
 function wantsHtml(request: FastifyRequest): boolean {
@@ -115,7 +128,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
         error instanceof SyntaxError || /JSON/i.test(error.message)
           ? `The request body is not valid JSON: ${error.message}`
           : error.message;
-      return reply.code(status).send(errorEnvelope('forex-echo', status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED', message));
+      const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED';
+      return reply.code(status).send(errorEnvelope(envelopeFor(request), code, message, undefined, { requestId: request.id }));
     }
     request.log.error({ err: error, url: request.url }, 'unhandled error');
     return refuse(reply, 'INTERNAL', 'Internal error; it was logged with details for a bug report');
@@ -131,6 +145,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       server.route({
         method: route.method,
         url: toRouterPath(route.path),
+        config: { envelope: route.envelope },
         handler: async (request, reply) => {
           const input = fromHttpRequest(
             route,
@@ -144,7 +159,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
           if (result.ok) return reply.code(200).send(successEnvelope(route.envelope, result.message, result.data));
           return reply
             .code(statusOf(result.error.code))
-            .send(errorEnvelope(route.envelope, result.error.code, result.error.message, result.error.details));
+            .send(errorEnvelope(route.envelope, result.error.code, result.error.message, result.error.details, { requestId: request.id }));
         },
       });
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { procedures, type Procedure } from '../../shared/contract/index';
+import { procedures, type EnvelopeKind, type Procedure } from '../../shared/contract/index';
 import { carriesBody, pathParamNames } from '../../shared/contract/http-mapping';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
@@ -34,6 +34,36 @@ const errorResponse = {
   },
 };
 
+/** trading-application (/api/v1/...): {success:false, detail, errors:{field: message}, request_id, timestamp}. */
+const tradingApplicationErrorResponse = {
+  description: 'Refused: `detail` says why in words, `errors` maps fields to their problem, `code` is stable for scripts',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: {
+          success: { const: false },
+          detail: { type: 'string' },
+          errors: { type: 'object', additionalProperties: { type: 'string' } },
+          code: { type: 'string' },
+          request_id: { type: 'string' },
+          timestamp: { type: 'string', format: 'date-time' },
+        },
+        required: ['success', 'detail', 'errors', 'request_id', 'timestamp'],
+      },
+    },
+  },
+};
+
+function successSchema(kind: EnvelopeKind, output: JsonSchema): Record<string, unknown> {
+  switch (kind) {
+    case 'forex-echo':
+      return { type: 'object', properties: { success: { const: true }, message: { type: 'string' }, data: output }, required: ['success', 'message', 'data'] };
+    case 'trading-application':
+      return output;
+  }
+}
+
 /** The OpenAPI 3.1 document, generated from the procedure table; served at /openapi.json and rendered at /docs. */
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -54,6 +84,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           parameters.push({ name, in: 'query', required: (rest.required ?? []).includes(name), schema });
         }
       }
+      const refused = route.envelope === 'trading-application' ? tradingApplicationErrorResponse : errorResponse;
       const operation: Record<string, unknown> = {
         operationId: index === 0 ? procedure.name : `${procedure.name}#${index + 1}`,
         summary: procedure.summary,
@@ -65,19 +96,13 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           200: {
             description: 'Done',
             content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  properties: { success: { const: true }, message: { type: 'string' }, data: output },
-                  required: ['success', 'message', 'data'],
-                },
-              },
+              'application/json': { schema: successSchema(route.envelope, output) },
             },
           },
-          400: errorResponse,
-          401: errorResponse,
-          404: errorResponse,
-          409: errorResponse,
+          400: refused,
+          401: refused,
+          404: refused,
+          409: refused,
         },
       };
       if (carriesBody(route)) {

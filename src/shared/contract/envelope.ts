@@ -2,13 +2,24 @@ import { ERROR_STATUS, type ErrorCode, type ErrorDetail } from './errors';
 import type { CallResult } from './invoke';
 import type { EnvelopeKind } from './procedure';
 
-/** The documented response envelopes. forex-echo: {success, message, data} and {success:false, error}. */
+/**
+ * The documented response envelopes. forex-echo: {success, message, data} and {success:false, error};
+ * trading-application: the documented body, and {success:false, detail, errors, request_id, timestamp} (plus `code`).
+ */
 
 export function successEnvelope(kind: EnvelopeKind, message: string, data: unknown): Record<string, unknown> {
   switch (kind) {
     case 'forex-echo':
       return { success: true, message, data };
+    case 'trading-application':
+      // The documented response body itself (it carries its own `success` where the spec shows one).
+      return data as Record<string, unknown>;
   }
+}
+
+/** Where an error came from, for envelopes that name the request (trading-application's request_id). */
+export interface ErrorContext {
+  requestId?: string;
 }
 
 export function errorEnvelope(
@@ -16,10 +27,24 @@ export function errorEnvelope(
   code: ErrorCode,
   message: string,
   details?: ErrorDetail[],
+  context: ErrorContext = {},
 ): Record<string, unknown> {
   switch (kind) {
     case 'forex-echo':
       return { success: false, error: message, code, ...(details && details.length ? { details } : {}) };
+    case 'trading-application': {
+      // {field_name: message}; several problems with one field are joined into one sentence.
+      const errors: Record<string, string> = {};
+      for (const d of details ?? []) errors[d.path] = errors[d.path] === undefined ? d.message : `${errors[d.path]}; ${d.message}`;
+      return {
+        success: false,
+        detail: message,
+        errors,
+        code,
+        request_id: context.requestId ?? globalThis.crypto.randomUUID(),
+        timestamp: new Date().toISOString(),
+      };
+    }
   }
 }
 
@@ -38,6 +63,22 @@ export function callResultFromEnvelope(kind: EnvelopeKind, status: number, body:
           code,
           message: typeof envelope.error === 'string' ? envelope.error : `The server answered ${status}`,
           ...(Array.isArray(envelope.details) ? { details: envelope.details as ErrorDetail[] } : {}),
+        },
+      };
+    }
+    case 'trading-application': {
+      const envelope = (body ?? {}) as { success?: unknown; message?: unknown; detail?: unknown; errors?: unknown; code?: unknown };
+      if (status < 400 && envelope.success !== false) {
+        return { ok: true, data: body, message: typeof envelope.message === 'string' ? envelope.message : '' };
+      }
+      const code = typeof envelope.code === 'string' && envelope.code in ERROR_STATUS ? (envelope.code as ErrorCode) : codeForStatus(status);
+      const errors = envelope.errors && typeof envelope.errors === 'object' ? Object.entries(envelope.errors as Record<string, unknown>) : [];
+      return {
+        ok: false,
+        error: {
+          code,
+          message: typeof envelope.detail === 'string' ? envelope.detail : `The server answered ${status}`,
+          ...(errors.length ? { details: errors.map(([path, message]) => ({ path, message: String(message) })) } : {}),
         },
       };
     }

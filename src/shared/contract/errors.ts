@@ -19,6 +19,20 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  // Exchange accounts (ccxt): what the exchange or the OS keychain answered, in words a trader can act on.
+  /** No OS keychain (Secret Service, macOS Keychain, Windows Credential Manager) to keep the secrets in; never plaintext. */
+  KEYCHAIN_UNAVAILABLE: 503,
+  /** The exchange refused the stored API key/secret (wrong, expired, missing permission, IP not allowed). */
+  EXCHANGE_AUTH_FAILED: 422,
+  INSUFFICIENT_FUNDS: 422,
+  INVALID_ORDER: 422,
+  UNKNOWN_SYMBOL: 404,
+  /** The exchange or ccxt cannot do this (no sandbox, no such method). */
+  NOT_SUPPORTED: 422,
+  /** The exchange did not answer (network, timeout, maintenance); nothing can be assumed about what it did. */
+  EXCHANGE_UNAVAILABLE: 503,
+  /** The exchange answered with an error that has no better code; its message is kept. */
+  EXCHANGE_ERROR: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

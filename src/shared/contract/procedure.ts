@@ -4,9 +4,11 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * Which documented envelope a route answers with. Each spec file keeps its own:
- * forex-echo wraps as {success, message, data} / {success:false, error}.
+ * forex-echo wraps as {success, message, data} / {success:false, error};
+ * trading-application (/api/v1/...) answers with the documented body as is and fails as
+ * {success:false, detail, errors, request_id, timestamp}.
  */
-export type EnvelopeKind = 'forex-echo';
+export type EnvelopeKind = 'forex-echo' | 'trading-application';
 
 export interface HttpRoute {
   method: HttpMethod;
