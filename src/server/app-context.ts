@@ -14,7 +14,10 @@ import { DATABASE_FILE, openDatabase, type SqliteDatabase } from '../adapters/pe
 import { createSqliteCapitalRepository } from '../adapters/persistence/sqlite/capital-repository';
 import { createSqliteTradingRepository } from '../adapters/persistence/sqlite/trading-repository';
 import { createSqliteCandleStore } from '../adapters/persistence/sqlite/candle-store';
+import { createSqliteCustomStrategyRepository } from '../adapters/persistence/sqlite/custom-strategy-repository';
 import { PaperBroker } from '../adapters/brokers/paper/paper-broker';
+import { createPaperConnection } from '../adapters/brokers/paper/paper-connection';
+import { createBrokerRegistry, type BrokerRegistry } from '../core/ports/broker';
 import { LocalMarketFeed } from '../adapters/market-data/live/local-market-feed';
 
 export interface AppContext {
@@ -25,8 +28,9 @@ export interface AppContext {
   version: string;
   kernel: TradingKernel;
   feed: LocalMarketFeed;
+  brokers: BrokerRegistry;
   /** Resumes the tasks that were running when the app last stopped (after reconciling with the broker). */
-  start(): void;
+  start(): Promise<void>;
   /** Subscribe to engine events (fills, closes, risk breaches) for push to the UI. */
   onEvents(listener: (events: ActorEvent[]) => void): () => void;
   close(): void;
@@ -77,6 +81,8 @@ export function createAppContext(options: AppContextOptions): AppContext {
       new SimulatedExchange(instrument, DEFAULT_EXECUTION_MODEL, (price) => quoteToAccountRate(instrument, 'USD', price) ?? Number.NaN, listener),
     clock,
   );
+  const brokers = createBrokerRegistry();
+  brokers.register(createPaperConnection(broker, feed));
   const listeners = new Set<(events: ActorEvent[]) => void>();
   const notifier: Notifier = options.notifier ?? {
     notify: (n) => logger.info({ notification: n }, n.title),
@@ -84,8 +90,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const kernel = new TradingKernel({
     repo: trading,
     capital,
-    broker,
-    feed,
+    brokers,
     notifier,
     strategies: { find: findStrategy, all: () => builtinStrategies },
     maxTasks: options.maxTasks ?? numberFromEnv('ECHO_MAX_TASKS', 20),
@@ -94,7 +99,10 @@ export function createAppContext(options: AppContextOptions): AppContext {
     log: (level, message, data) => logger[level]({ data }, message),
     onEvents: (events) => listeners.forEach((listener) => listener(events)),
   });
-  const handlers = createApiHandlers({ capital, trading: { repo: trading, kernel, feed, strategies: { find: findStrategy, all: () => builtinStrategies } }, clock, version });
+  const handlers = createApiHandlers({
+    capital,
+    customStrategies: createSqliteCustomStrategyRepository(db, clock),
+    trading: { repo: trading, kernel, feed, strategies: { find: findStrategy, all: () => builtinStrategies } }, clock, version });
   logger.info({ dataDir, version }, 'app context ready');
   return {
     dataDir,
@@ -104,8 +112,9 @@ export function createAppContext(options: AppContextOptions): AppContext {
     version,
     kernel,
     feed,
-    start() {
-      const { resumed, failed } = kernel.recover();
+    brokers,
+    async start() {
+      const { resumed, failed } = await kernel.recover();
       if (resumed.length || failed.length) logger.info({ resumed: resumed.map((t) => t.id), failed }, 'tasks resumed after start');
     },
     onEvents(listener) {

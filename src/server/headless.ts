@@ -51,7 +51,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessI
     context.close();
     throw error;
   }
-  context.start();
+  await context.start();
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://127.0.0.1:${port}`;

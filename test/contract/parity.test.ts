@@ -73,6 +73,20 @@ const cases: Case[] = [
   ['recovery.autoRecover', { user_id: 'parity' }],
   ['trading.stop', withSession((id) => ({ session_id: id, pair: 'XAUUSD' }))],
   ['trading.stop', withSession((id) => ({ session_id: id, pair: 'XAUUSD' }))],
+  ['customStrategies.create', { name: 'India Session Breakout', type: 'Breakout', timeframe: '15M', preferred_pairs: 'XAUUSD', risk_reward_ratio_target: 2.0, max_drawdown_tolerance: 5.0 }],
+  ['customStrategies.create', { name: 'London Open Scalp', entry_conditions: 'Price momentum at London open', risk_reward_ratio_target: 2.0 }],
+  ['customStrategies.create', { name: 'india SESSION breakout' }],
+  ['customStrategies.create', { name: '', timeframe: '2H', risk_reward_ratio_target: 50 }],
+  ['customStrategies.list', {}],
+  ['customStrategies.get', { strategy_id: 1 }],
+  ['customStrategies.get', { strategy_id: 99 }],
+  ['customStrategies.update', { strategy_id: 1, risk_reward_ratio_target: 2.5, max_drawdown_tolerance: 3.0 }],
+  ['customStrategies.update', { strategy_id: 2, name: 'INDIA session breakout' }],
+  ['customStrategies.update', { strategy_id: 1 }],
+  ['customStrategies.use', withSession((id) => ({ strategy_id: 1, session_id: id, pair: 'XAUUSD', timeframe: '15M' }))],
+  ['customStrategies.use', { strategy_id: 2 }],
+  ['customStrategies.delete', { strategy_id: 2 }],
+  ['customStrategies.delete', { strategy_id: 2 }],
 ];
 
 const VOLATILE = new Set(['created_at', 'updated_at', 'started_at', 'stopped_at', 'time', 'session_id']);

@@ -1,12 +1,15 @@
 import type { Handlers } from '../../shared/contract/index';
 import type { CapitalRepository } from '../ports/capital-repository';
 import type { Clock } from '../ports/clock';
+import type { CustomStrategyRepository } from '../ports/custom-strategy-repository';
+import { createCustomStrategyHandlers } from './custom-strategy-handlers';
 import { createCapitalHandlers } from './capital-handlers';
 import { createMarketHandlers } from './market-handlers';
 import { createTradingHandlers, type TradingHandlerDeps } from './trading-handlers';
 
 export interface ApiDependencies {
   capital: CapitalRepository;
+  customStrategies: CustomStrategyRepository;
   trading: TradingHandlerDeps;
   clock: Clock;
   version: string;
@@ -27,6 +30,7 @@ export function createApiHandlers(deps: ApiDependencies): Handlers {
     },
     ...createCapitalHandlers(deps.capital),
     ...createTradingHandlers(deps.trading),
+    ...createCustomStrategyHandlers(deps.customStrategies),
     ...createMarketHandlers(deps.trading),
   };
 }

@@ -57,6 +57,7 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
       capital_source: task.capitalSource,
       floating_loss_threshold_pct: task.floatingLossThresholdPct,
       magic_number: task.magic,
+      broker: task.broker,
       feed_source: source,
       simulated_prices: source === 'simulated',
       open_positions: actor ? actor.runner.positions.length : repo.listPositions({ taskId: task.id }).length,
@@ -148,16 +149,17 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
         parameters: s.params.map((p) => ({ ...p })),
       })),
     }),
-    'trading.start': (input) => {
+    'trading.start': async (input) => {
       const session = requireSession(input.session_id);
       // Saved session configuration for the strategy acts as defaults under the request's own values.
       const saved = session.strategyConfigs[input.strategy_name] ?? {};
-      const started = kernel.startTask(input.session_id, {
+      const started = await kernel.startTask(input.session_id, {
         pair: input.pair,
         timeframe: input.timeframe,
         strategyName: input.strategy_name,
         config: { ...saved, ...input.config },
         ...(input.allocation_strategy ? { allocationStrategy: input.allocation_strategy } : {}),
+        ...(input.broker ? { broker: input.broker } : {}),
       });
       return { task: taskView(freshTask(started.task.id)), warnings: started.warnings, reconciled: started.reconciled };
     },
@@ -298,20 +300,20 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
       const tasks = repo.listTasks({ sessionId: input.session_id }).map(taskView);
       return { session_id: input.session_id, tasks, count: tasks.length };
     },
-    'recovery.recoverSession': (input) => {
+    'recovery.recoverSession': async (input) => {
       requireSession(input.session_id);
       const before = repo.listTasks({ sessionId: input.session_id, statuses: ['running'] }).filter((t) => kernel.actorOf(t.id)).length;
-      const result = kernel.recover({ sessionId: input.session_id, includePaused: input.include_paused });
+      const result = await kernel.recover({ sessionId: input.session_id, includePaused: input.include_paused });
       return {
         resumed: result.resumed.map(taskView),
         failed: result.failed.map((f) => ({ task_id: f.task.id, error: f.error })),
         already_running: before,
       };
     },
-    'recovery.autoRecover': (input) => {
+    'recovery.autoRecover': async (input) => {
       const sessions = repo.listSessions({ userId: input.user_id });
       const before = sessions.flatMap((s) => repo.listTasks({ sessionId: s.id, statuses: ['running'] })).filter((t) => kernel.actorOf(t.id)).length;
-      const result = kernel.recover({ userId: input.user_id, includePaused: input.include_paused });
+      const result = await kernel.recover({ userId: input.user_id, includePaused: input.include_paused });
       return {
         resumed: result.resumed.map(taskView),
         failed: result.failed.map((f) => ({ task_id: f.task.id, error: f.error })),

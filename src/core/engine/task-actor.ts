@@ -1,7 +1,7 @@
 import type { Candle } from '../domain/candles';
 import { quoteToAccountRate, type Instrument } from '../domain/instruments';
 import type { ClosedTrade, OrderFilled, SubmitOrder } from '../domain/trading';
-import type { SimulatedBroker } from '../ports/execution-client';
+import type { ExecutionClient, SimulatedBroker } from '../ports/execution-client';
 import type { FeedSubscription, MarketFeed } from '../ports/market-feed';
 import type { Severity } from '../ports/notifier';
 import type { TaskRecord, TradingRepository } from '../ports/trading-repository';
@@ -22,7 +22,8 @@ export interface ActorEvent {
 
 export interface TaskActorDeps {
   repo: TradingRepository;
-  broker: SimulatedBroker;
+  /** Where orders go. The paper broker is a SimulatedBroker: its fills join the bar's transaction. */
+  execution: ExecutionClient;
   feed: MarketFeed;
   warmUpBars: number;
   /** Called after each committed bar with what happened in it. */
@@ -33,10 +34,21 @@ export interface TaskActorDeps {
 
 const fmt = (n: number, digits: number) => n.toFixed(digits);
 
+export function isSimulatedBroker(execution: ExecutionClient): execution is SimulatedBroker {
+  return execution.kind === 'paper' && 'onMarketBar' in execution;
+}
+
+/** How long an order may go unanswered before its outcome is resolved by asking the broker. */
+const UNKNOWN_RESOLVE_DELAY_MS = 2_000;
+
 /**
- * One trading task, live: bars from the feed go through the paper broker (fills, take-profits, stops), then to the
- * strategy; its orders are journaled, then sent. Each bar is one database transaction — the broker's book, the
+ * One trading task, live: bars from the feed reach the strategy; its orders are journaled, then sent.
+ *
+ * On the paper broker each bar is one database transaction — the broker's book (its fills at this bar's open), the
  * journal, positions, trades, events and the task's resume point — so a crash leaves the state of the last whole bar.
+ * On a real broker (ccxt, MT5) the intent is committed to the journal before the order leaves; fills arrive later
+ * and are recorded as they come; an order whose answer was lost is resolved by asking the broker for its client
+ * order id, never by sending it again.
  */
 export class TaskActor {
   readonly runner: StrategyRunner;
@@ -45,6 +57,11 @@ export class TaskActor {
   private pendingEvents: ActorEvent[] = [];
   private stopped = false;
   private drawdownReportedFor: number | undefined;
+  /** Orders journaled during the current bar, sent once the bar's transaction committed (real brokers). */
+  private outbox: SubmitOrder[] = [];
+  /** Set while the broker's link is down or being reconciled: the strategy still sees bars but sends nothing. */
+  private holdReason: string | null = null;
+  private readonly simulated: SimulatedBroker | undefined;
   lastBar: Candle | undefined;
 
   constructor(
@@ -54,6 +71,7 @@ export class TaskActor {
     private readonly deps: TaskActorDeps,
   ) {
     const taskId = String(task.id);
+    this.simulated = isSimulatedBroker(deps.execution) ? deps.execution : undefined;
     this.runner = new StrategyRunner({
       taskId,
       orderIdPrefix: task.orderIdPrefix,
@@ -64,7 +82,9 @@ export class TaskActor {
       router: {
         submit: (order) => this.send(order),
         setProtection: (positionId, tp, sl) => {
-          void deps.broker.setProtection(taskId, positionId, tp, sl);
+          deps.execution.setProtection(taskId, positionId, tp, sl).catch((error: unknown) =>
+            this.emit({ type: 'ProtectionFailed', severity: 'warning', code: 'PROTECTION_FAILED', message: `Could not move TP/SL of ${positionId}: ${(error as Error).message}` }),
+          );
           const position = this.runner.positions.find((p) => p.id === positionId);
           if (position) deps.repo.upsertPosition(position);
         },
@@ -81,16 +101,16 @@ export class TaskActor {
   }
 
   /** Reconciles with the broker, warms the strategy up on history, then follows the feed from the resume point. */
-  start(): { reconciled: string[] } {
-    const { repo, broker, feed } = this.deps;
+  async start(): Promise<{ reconciled: string[] }> {
+    const { execution, feed } = this.deps;
     const taskId = String(this.task.id);
-    broker.openBook(taskId, this.instrument);
-    broker.setListener(taskId, {
-      onFilled: (fill) => this.onFilled(fill),
-      onClosed: (trade) => this.onClosed(trade),
-      onCancelled: (clientOrderId, reason) => this.onCancelled(clientOrderId, reason),
+    this.simulated?.openBook(taskId, this.instrument);
+    execution.setListener(taskId, {
+      onFilled: (fill) => this.record(() => this.onFilled(fill)),
+      onClosed: (trade) => this.record(() => this.onClosed(trade)),
+      onCancelled: (clientOrderId, reason) => this.record(() => this.onCancelled(clientOrderId, reason)),
     });
-    const reconciled = repo.transaction(() => this.reconcile());
+    const reconciled = await this.reconcile();
 
     const history = feed.history(this.task.pair, this.task.timeframe, this.task.lastBarTime, this.deps.warmUpBars);
     this.runner.dryRun = true;
@@ -105,59 +125,69 @@ export class TaskActor {
     return { reconciled };
   }
 
+  /** While held (link down, reconciling), bars still update the strategy's view but no order is sent. */
+  hold(reason: string | null): void {
+    this.holdReason = reason;
+  }
+
   /**
-   * Before a task resumes, the broker's book is the truth: its positions replace the engine's view, orders the
-   * journal wrote but never confirmed are resolved by asking the broker by client order id — never by resending.
+   * Before a task resumes, the broker's book is the truth: its positions replace the engine's view, and orders the
+   * journal wrote but never saw confirmed are resolved by asking the broker by client order id — never by resending.
+   * Called at start and again after every reconnect of the broker.
    */
-  private reconcile(): string[] {
-    const { repo, broker } = this.deps;
+  async reconcile(): Promise<string[]> {
+    const { repo, execution } = this.deps;
     const taskId = String(this.task.id);
     const notes: string[] = [];
-    for (const entry of repo.listJournal({ taskId: this.task.id, statuses: ['journaled', 'unknown', 'submitted'] })) {
-      const known = broker.findOrderNow(entry.clientOrderId);
-      if (!known) {
-        repo.setJournalStatus(entry.clientOrderId, 'cancelled', { error: 'never reached the broker before the app stopped' });
-        notes.push(`${entry.clientOrderId}: never reached the broker; cancelled`);
-      } else if (known.status === 'filled') {
-        repo.setJournalStatus(entry.clientOrderId, 'filled', { ...(known.fill ? { fillPrice: known.fill.price, filledAt: known.fill.time } : {}) });
-      } else if (known.status === 'accepted') {
-        if (entry.status !== 'submitted') repo.setJournalStatus(entry.clientOrderId, 'submitted');
-        this.runner.restoreOutstanding(entry);
-      } else {
-        repo.setJournalStatus(entry.clientOrderId, known.status);
+    const open = repo.listJournal({ taskId: this.task.id, statuses: ['journaled', 'unknown', 'submitted'] });
+    const answers = new Map<string, Awaited<ReturnType<ExecutionClient['findOrder']>>>();
+    for (const entry of open) answers.set(entry.clientOrderId, this.simulated ? this.simulated.findOrderNow(entry.clientOrderId) : await execution.findOrder(entry.clientOrderId));
+    const held = this.simulated ? this.simulated.positionsNow(taskId) : await execution.positions(taskId);
+    repo.transaction(() => {
+      for (const entry of open) {
+        const known = answers.get(entry.clientOrderId);
+        if (!known) {
+          repo.setJournalStatus(entry.clientOrderId, 'cancelled', { error: 'never reached the broker before the app stopped; not sent late' });
+          notes.push(`${entry.clientOrderId}: never reached the broker; cancelled`);
+        } else if (known.status === 'filled') {
+          repo.setJournalStatus(entry.clientOrderId, 'filled', { ...(known.fill ? { fillPrice: known.fill.price, filledAt: known.fill.time } : {}) });
+        } else if (known.status === 'accepted') {
+          if (entry.status !== 'submitted') repo.setJournalStatus(entry.clientOrderId, 'submitted');
+          this.runner.restoreOutstanding(entry);
+        } else {
+          repo.setJournalStatus(entry.clientOrderId, known.status);
+        }
       }
-    }
-    const held = broker.positionsNow(taskId);
-    const heldIds = new Set(held.map((p) => p.id));
-    for (const mine of repo.listPositions({ taskId: this.task.id })) {
-      if (!heldIds.has(mine.id)) {
-        repo.deletePosition(mine.id);
-        notes.push(`position ${mine.id} is no longer held by the broker; removed`);
+      const heldIds = new Set(held.map((p) => p.id));
+      for (const mine of repo.listPositions({ taskId: this.task.id })) {
+        if (!heldIds.has(mine.id)) {
+          repo.deletePosition(mine.id);
+          notes.push(`position ${mine.id} is no longer held by the broker; removed`);
+        }
       }
-    }
-    for (const position of held) {
-      repo.upsertPosition(position);
-      this.runner.restorePosition(position);
-    }
-    if (notes.length) {
-      repo.recordEvent({ type: 'TaskReconciled', severity: 'warning', taskId: this.task.id, code: 'RECONCILED', message: notes.join('; ') });
-    }
+      this.runner.positions.splice(0, this.runner.positions.length);
+      for (const position of held) {
+        repo.upsertPosition(position);
+        this.runner.restorePosition(position);
+      }
+      if (notes.length) {
+        repo.recordEvent({ type: 'TaskReconciled', severity: 'warning', taskId: this.task.id, code: 'RECONCILED', message: notes.join('; ') });
+      }
+    });
     return notes;
   }
 
   private async onBar(bar: Candle): Promise<void> {
     if (this.stopped) return;
-    const { repo, broker } = this.deps;
+    const { repo } = this.deps;
     try {
       repo.transaction(() => {
         const i = this.bars.push(bar);
         this.lastBar = bar;
-        broker.onMarketBar(String(this.task.id), bar);
+        this.simulated?.onMarketBar(String(this.task.id), bar);
         this.runner.onBar(this.bars, i);
         repo.setTaskLastBar(this.task.id, bar.time);
-        for (const event of this.pendingEvents) {
-          repo.recordEvent({ type: event.type, severity: event.severity, taskId: event.taskId, code: event.code, message: event.message, data: event.data });
-        }
+        this.flushEvents();
         if (this.runner.paused && this.task.status === 'running') {
           repo.setTaskStatus(this.task.id, 'paused', this.runner.paused);
           this.task.status = 'paused';
@@ -166,50 +196,143 @@ export class TaskActor {
       });
     } catch (error) {
       this.pendingEvents = [];
+      this.outbox = [];
       this.stop();
       this.deps.onFailed(this.task, error);
       return;
     }
-    const events = this.pendingEvents;
-    this.pendingEvents = [];
-    if (events.length) this.deps.publish(events);
+    this.publishCommitted();
+    // Real brokers: the intents are on disk now; send them, one at a time, in the order they were decided.
+    const outbox = this.outbox;
+    this.outbox = [];
+    for (const order of outbox) await this.transmit(order);
   }
 
   /** Stops following the feed; with `flatten`, closes the task's positions at the last price first. */
   stop(flatten?: { reason: 'task_stopped' | 'manual' }): void {
     this.stopped = true;
     this.subscription?.stop();
+    const taskId = String(this.task.id);
     if (flatten && this.lastBar) {
       const bar = this.lastBar;
-      this.deps.repo.transaction(() => {
-        this.deps.broker.flatten(String(this.task.id), bar.time, bar.close, flatten.reason);
-        for (const event of this.pendingEvents) {
-          this.deps.repo.recordEvent({ type: event.type, severity: event.severity, taskId: event.taskId, code: event.code, message: event.message });
-        }
-      });
-      const events = this.pendingEvents;
-      this.pendingEvents = [];
-      if (events.length) this.deps.publish(events);
+      if (this.simulated) {
+        this.deps.repo.transaction(() => {
+          this.simulated?.flatten(taskId, bar.time, bar.close, flatten.reason);
+          this.flushEvents();
+        });
+        this.publishCommitted();
+      } else {
+        // A real broker closes at its own price: send journaled closes; their fills arrive through the listener.
+        this.stopped = false;
+        this.deps.repo.transaction(() => this.runner.closeAll(flatten.reason, 'task stopped by the user'));
+        const outbox = this.outbox;
+        this.outbox = [];
+        void Promise.all(outbox.map((order) => this.transmit(order))).finally(() => {
+          this.stopped = true;
+        });
+      }
     }
-    this.deps.broker.closeBook(String(this.task.id));
+    this.simulated?.closeBook(taskId);
+    if (this.simulated) this.deps.execution.setListener(taskId, undefined);
   }
 
   /** Journal first, then the broker: an order the app decided is on disk before it can reach the market. */
   private send(order: SubmitOrder): void {
-    const { repo, broker } = this.deps;
+    const { repo } = this.deps;
+    if (this.holdReason) {
+      this.runner.applyCancelled(order.clientOrderId);
+      this.emit({ type: 'OrderHeld', severity: 'warning', code: 'BROKER_NOT_READY', message: `${order.side} ${order.lots} ${order.symbol} not sent: ${this.holdReason}` });
+      return;
+    }
     const existing = repo.findJournalEntry(order.clientOrderId);
     if (existing && existing.status !== 'journaled' && existing.status !== 'unknown') return;
     if (!existing) repo.journalIntent(order);
-    const outcome = broker.submitNow(order);
+    if (!this.simulated) {
+      this.outbox.push(order);
+      return;
+    }
+    this.applyOutcome(order, this.simulated.submitNow(order));
+  }
+
+  /** Real brokers: sends a journaled order and records the answer; a lost answer is resolved by asking, later. */
+  private async transmit(order: SubmitOrder): Promise<void> {
+    let outcome: Awaited<ReturnType<ExecutionClient['submit']>>;
+    try {
+      outcome = await this.deps.execution.submit(order);
+    } catch (error) {
+      outcome = { status: 'unknown', reason: (error as Error).message };
+    }
+    this.record(() => this.applyOutcome(order, outcome));
+    if (outcome.status === 'unknown') setTimeout(() => void this.resolveUnknown(order), UNKNOWN_RESOLVE_DELAY_MS).unref?.();
+  }
+
+  private async resolveUnknown(order: SubmitOrder, attempt = 1): Promise<void> {
+    if (this.stopped) return;
+    let known: Awaited<ReturnType<ExecutionClient['findOrder']>>;
+    try {
+      known = await this.deps.execution.findOrder(order.clientOrderId);
+    } catch {
+      if (attempt < 10) setTimeout(() => void this.resolveUnknown(order, attempt + 1), UNKNOWN_RESOLVE_DELAY_MS * attempt).unref?.();
+      return;
+    }
+    this.record(() => {
+      if (!known) {
+        // The broker never received it: the decision belonged to a bar that has passed, so it is not sent late.
+        this.deps.repo.setJournalStatus(order.clientOrderId, 'cancelled', { error: 'the broker never received it' });
+        this.runner.applyCancelled(order.clientOrderId);
+        this.emit({ type: 'OrderResolved', severity: 'warning', code: 'ORDER_NOT_RECEIVED', message: `${order.clientOrderId}: the broker never received it; not resent` });
+      } else if (known.status === 'accepted' || known.status === 'filled') {
+        this.deps.repo.setJournalStatus(order.clientOrderId, known.status === 'filled' ? 'filled' : 'submitted');
+        if (known.fill && !this.runner.positions.some((p) => p.id === known.fill?.positionId)) this.onFilled(known.fill);
+      } else {
+        this.deps.repo.setJournalStatus(order.clientOrderId, known.status);
+        this.runner.applyCancelled(order.clientOrderId);
+      }
+    });
+  }
+
+  private applyOutcome(order: SubmitOrder, outcome: Awaited<ReturnType<ExecutionClient['submit']>>): void {
+    const { repo } = this.deps;
     if (outcome.status === 'accepted') {
       repo.setJournalStatus(order.clientOrderId, 'submitted', { brokerOrderId: outcome.brokerOrderId ?? null });
-    } else {
-      repo.setJournalStatus(order.clientOrderId, outcome.status === 'rejected' ? 'rejected' : 'unknown', { error: outcome.reason });
-      if (outcome.status === 'rejected') {
-        this.runner.applyCancelled(order.clientOrderId);
-        this.emit({ type: 'OrderRejected', severity: 'warning', code: 'ORDER_REJECTED', message: `${order.side} ${order.lots} ${order.symbol} rejected: ${outcome.reason}` });
-      }
+      return;
     }
+    repo.setJournalStatus(order.clientOrderId, outcome.status === 'rejected' ? 'rejected' : 'unknown', { error: outcome.reason });
+    if (outcome.status === 'rejected') {
+      this.runner.applyCancelled(order.clientOrderId);
+      this.emit({ type: 'OrderRejected', severity: 'warning', code: 'ORDER_REJECTED', message: `${order.side} ${order.lots} ${order.symbol} rejected: ${outcome.reason}` });
+    } else {
+      this.emit({ type: 'OrderUnknown', severity: 'warning', code: 'ORDER_OUTCOME_UNKNOWN', message: `${order.side} ${order.lots} ${order.symbol}: no answer from the broker (${outcome.reason}); asking it by client order id` });
+    }
+  }
+
+  /** Broker callbacks outside a bar (real brokers): record in a transaction of their own, then publish. */
+  private record(work: () => void): void {
+    if (this.simulated) {
+      work();
+      return;
+    }
+    this.deps.repo.transaction(() => {
+      work();
+      this.flushEvents();
+    });
+    this.publishCommitted();
+  }
+
+  private committed: ActorEvent[] = [];
+
+  private flushEvents(): void {
+    for (const event of this.pendingEvents) {
+      this.deps.repo.recordEvent({ type: event.type, severity: event.severity, taskId: event.taskId, code: event.code, message: event.message, data: event.data });
+    }
+    this.committed.push(...this.pendingEvents);
+    this.pendingEvents = [];
+  }
+
+  private publishCommitted(): void {
+    const events = this.committed;
+    this.committed = [];
+    if (events.length) this.deps.publish(events);
   }
 
   private onFilled(fill: OrderFilled): void {

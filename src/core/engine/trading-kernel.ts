@@ -2,8 +2,7 @@ import { DomainError } from '../../shared/contract/errors';
 import { isTimeframe, type Timeframe } from '../domain/candles';
 import { builtinInstrument, quoteToAccountRate, type Instrument } from '../domain/instruments';
 import type { CapitalRepository } from '../ports/capital-repository';
-import type { SimulatedBroker } from '../ports/execution-client';
-import type { MarketFeed } from '../ports/market-feed';
+import type { BrokerConnection, BrokerRegistry } from '../ports/broker';
 import type { Notifier } from '../ports/notifier';
 import type { TaskRecord, TradingRepository } from '../ports/trading-repository';
 import { resolveConfig } from '../strategies/params';
@@ -18,8 +17,8 @@ export interface StrategyCatalog {
 export interface KernelOptions {
   repo: TradingRepository;
   capital: CapitalRepository;
-  broker: SimulatedBroker;
-  feed: MarketFeed;
+  /** Connected brokers; 'paper' is always registered. */
+  brokers: BrokerRegistry;
   notifier: Notifier;
   strategies: StrategyCatalog;
   /** Tasks that may run at once (the spec: 20 by default, configurable upward). */
@@ -39,6 +38,8 @@ export interface StartTaskRequest {
   config: Record<string, unknown>;
   /** Which strategy allocation's pair capital to use when the pair is allocated in several. */
   allocationStrategy?: string;
+  /** Broker connection id; 'paper' by default. */
+  broker?: string;
 }
 
 export interface StartedTask {
@@ -71,8 +72,17 @@ export class TradingKernel {
     return this.actors.size;
   }
 
-  instrumentFor(pair: string): Instrument {
-    const instrument = builtinInstrument(pair);
+  connectionFor(brokerId: string): BrokerConnection {
+    const connection = this.options.brokers.get(brokerId);
+    if (!connection) {
+      const known = this.options.brokers.list().map((b) => b.id).join(', ');
+      throw new DomainError('NOT_FOUND', `Broker "${brokerId}" is not connected; connected brokers: ${known}`);
+    }
+    return connection;
+  }
+
+  instrumentFor(pair: string, connection?: BrokerConnection): Instrument {
+    const instrument = connection?.instrument(pair) ?? builtinInstrument(pair);
     if (!instrument) {
       throw new DomainError(
         'VALIDATION_FAILED',
@@ -89,7 +99,7 @@ export class TradingKernel {
   }
 
   /** Validates everything first; nothing is stored unless the task can really start. */
-  startTask(sessionId: string, request: StartTaskRequest): StartedTask {
+  async startTask(sessionId: string, request: StartTaskRequest): Promise<StartedTask> {
     const { repo } = this.options;
     const session = repo.findSession(sessionId);
     if (!session) throw new DomainError('NOT_FOUND', `Session "${sessionId}" does not exist; create one with POST /api/session/create`);
@@ -103,7 +113,11 @@ export class TradingKernel {
       const names = this.options.strategies.all().map((s) => s.name).join(', ');
       throw new DomainError('VALIDATION_FAILED', `Unknown strategy "${request.strategyName}"; available: ${names}`);
     }
-    const instrument = this.instrumentFor(request.pair);
+    const connection = this.connectionFor(request.broker ?? 'paper');
+    if (connection.state().link !== 'up') {
+      throw new DomainError('UNAVAILABLE', `${connection.label} is not connected (${connection.state().detail}); tasks start once it is`);
+    }
+    const instrument = this.instrumentFor(request.pair, connection);
     const resolution = resolveConfig(definition, request.config);
     if (resolution.errors.length) {
       throw new DomainError(
@@ -144,9 +158,10 @@ export class TradingKernel {
         pairAllocationId: capital.pairAllocationId,
         floatingLossThresholdPct: capital.thresholdPct,
         magic,
+        broker: connection.id,
       }),
     );
-    const started = this.spawn(task, instrument, definition);
+    const started = await this.spawn(task, instrument, definition, connection);
     return { task, warnings, source: started.source, reconciled: started.reconciled };
   }
 
@@ -186,19 +201,24 @@ export class TradingKernel {
     return { amount: defaultCapital, source: 'default', pairAllocationId: null, thresholdPct: null };
   }
 
-  private spawn(task: TaskRecord, instrument: Instrument, definition: StrategyDefinition): { source: string; reconciled: string[] } {
+  private async spawn(
+    task: TaskRecord,
+    instrument: Instrument,
+    definition: StrategyDefinition,
+    connection: BrokerConnection,
+  ): Promise<{ source: string; reconciled: string[] }> {
     const strategy = definition.create(task.config, instrument);
     const actor = new TaskActor(task, instrument, strategy, {
       repo: this.options.repo,
-      broker: this.options.broker,
-      feed: this.options.feed,
+      execution: connection.execution,
+      feed: connection.feed,
       warmUpBars: this.options.warmUpBars,
       publish: (events) => this.publish(events),
       onFailed: (failed, error) => this.fail(failed, error),
     });
     this.actors.set(task.id, actor);
     try {
-      const { reconciled } = actor.start();
+      const { reconciled } = await actor.start();
       return { source: actor.source, reconciled };
     } catch (error) {
       this.actors.delete(task.id);
@@ -261,7 +281,9 @@ export class TradingKernel {
    * Resumes tasks the database says should run but that have no actor (after a restart or crash).
    * Paused and failed tasks are resumed only when asked (`includePaused`): they stopped for a reason.
    */
-  recover(filter: { sessionId?: string; userId?: string; includePaused?: boolean } = {}): { resumed: TaskRecord[]; failed: { task: TaskRecord; error: string }[] } {
+  async recover(
+    filter: { sessionId?: string; userId?: string; includePaused?: boolean; brokerId?: string } = {},
+  ): Promise<{ resumed: TaskRecord[]; failed: { task: TaskRecord; error: string }[] }> {
     const { repo } = this.options;
     const sessions = filter.sessionId
       ? [filter.sessionId]
@@ -272,6 +294,7 @@ export class TradingKernel {
       const statuses: TaskRecord['status'][] = filter.includePaused ? ['running', 'paused', 'failed'] : ['running'];
       for (const task of repo.listTasks({ sessionId, statuses })) {
         if (this.actors.has(task.id)) continue;
+        if (filter.brokerId !== undefined && task.broker !== filter.brokerId) continue;
         const definition = this.options.strategies.find(task.strategyName);
         try {
           if (!definition) throw new Error(`strategy ${task.strategyName} is no longer available`);
@@ -281,7 +304,9 @@ export class TradingKernel {
             task.status = 'running';
             task.statusReason = null;
           }
-          this.spawn(task, this.instrumentFor(task.pair), definition);
+          const connection = this.connectionFor(task.broker);
+          if (connection.state().link !== 'up') throw new Error(`${connection.label} is not connected; the task resumes when it is`);
+          await this.spawn(task, this.instrumentFor(task.pair, connection), definition, connection);
           resumed.push(repo.findTask(task.id) as TaskRecord);
         } catch (error) {
           failed.push({ task, error: (error as Error).message });
@@ -289,6 +314,36 @@ export class TradingKernel {
       }
     }
     return { resumed, failed };
+  }
+
+  /**
+   * A broker's link changed. Down: its tasks hold (no orders). Up again: before any of them trades, each reconciles
+   * with the broker (positions, unconfirmed orders); a task whose book cannot be reconciled stays paused with the reason.
+   */
+  async onBrokerState(brokerId: string, link: 'up' | 'down' | 'connecting'): Promise<void> {
+    const actors = [...this.actors.values()].filter((a) => a.task.broker === brokerId);
+    if (link !== 'up') {
+      for (const actor of actors) actor.hold(`${brokerId} is disconnected`);
+      return;
+    }
+    for (const actor of actors) {
+      actor.hold('reconciling with the broker after a reconnect');
+      try {
+        const notes = await actor.reconcile();
+        actor.hold(null);
+        if (notes.length) {
+          this.publish([{ type: 'TaskReconciled', severity: 'warning', taskId: actor.task.id, code: 'RECONCILED', message: notes.join('; '), notify: { title: `${actor.task.pair} reconciled`, kind: 'task' } }]);
+        }
+      } catch (error) {
+        const reason = `could not reconcile with ${brokerId}: ${(error as Error).message}`;
+        actor.hold(reason);
+        this.options.repo.setTaskStatus(actor.task.id, 'paused', reason);
+        actor.task.status = 'paused';
+        actor.task.statusReason = reason;
+        this.publish([{ type: 'TaskPaused', severity: 'critical', taskId: actor.task.id, code: 'RECONCILE_FAILED', message: reason, notify: { title: `${actor.task.pair} paused`, kind: 'task' } }]);
+      }
+    }
+    await this.recover({ brokerId });
   }
 
   /** Stops every actor without touching positions or statuses: they resume on the next start. */

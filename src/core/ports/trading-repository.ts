@@ -31,6 +31,8 @@ export interface TaskRecord {
   pairAllocationId: number | null;
   floatingLossThresholdPct: number | null;
   magic: number;
+  /** The broker connection the task trades on ('paper', 'mt5', 'ccxt:<account id>'). */
+  broker: string;
   orderIdPrefix: string;
   /** Open time of the last bar fully processed: recovery resumes after it. */
   lastBarTime: number | null;

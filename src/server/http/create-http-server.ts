@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import secureJson from 'secure-json-parse';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,6 +15,9 @@ import { buildOpenApiDocument } from './openapi';
 import { bearerToken, isAllowedOrigin, isLoopbackHost, readCookie } from './security';
 
 export const SESSION_COOKIE = 'echo_session';
+
+/** JSON.parse that refuses __proto__ and constructor.prototype keys, like Fastify's own parser. */
+const secureJsonParse = (text: string): unknown => secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface HttpServerOptions {
@@ -67,6 +71,22 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     frameworkErrors: (error, _request, reply) => {
       void refuse(reply, 'VALIDATION_FAILED', `The request could not be read: ${error.message}`);
     },
+  });
+
+  // An empty body sent as JSON means "no fields" (some clients always send the header); real JSON is parsed as usual.
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, {});
+      return;
+    }
+    try {
+      done(null, secureJsonParse(text));
+    } catch (error) {
+      const refusal = error as Error & { statusCode?: number };
+      refusal.statusCode = 400;
+      done(refusal, undefined);
+    }
   });
 
   const publicPaths = new Set(

@@ -3,6 +3,7 @@ import * as capital from './capital';
 import * as market from './market';
 import * as system from './system';
 import * as trading from './trading';
+import * as customStrategies from './custom-strategies';
 import type { Procedure } from './procedure';
 
 /**
@@ -44,6 +45,12 @@ export const procedures = {
   'recovery.sessionTasks': trading.sessionTasksFromDb,
   'recovery.recoverSession': trading.recoverSession,
   'recovery.autoRecover': trading.autoRecover,
+  'customStrategies.create': customStrategies.createCustomStrategy,
+  'customStrategies.list': customStrategies.listCustomStrategies,
+  'customStrategies.get': customStrategies.getCustomStrategy,
+  'customStrategies.update': customStrategies.updateCustomStrategy,
+  'customStrategies.delete': customStrategies.deleteCustomStrategy,
+  'customStrategies.use': customStrategies.useCustomStrategy,
 } as const satisfies Record<string, Procedure>;
 
 export type Procedures = typeof procedures;

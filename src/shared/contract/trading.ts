@@ -44,6 +44,7 @@ const taskView = z.object({
   capital_source: z.string(),
   floating_loss_threshold_pct: z.number().nullable(),
   magic_number: z.number().int(),
+  broker: z.string(),
   feed_source: z.string(),
   simulated_prices: z.boolean(),
   open_positions: z.number().int(),
@@ -214,6 +215,11 @@ export const startTask = defineProcedure({
     strategy_name: z.string().trim().min(1).default('gold_buy_dip'),
     config: configField.default({}),
     allocation_strategy: z.string().trim().min(1).optional(),
+    broker: z
+      .string()
+      .trim()
+      .regex(/^(paper|mt5|ccxt:[A-Za-z0-9_-]+)$/, 'broker must be "paper", "mt5" or "ccxt:<account id>"')
+      .optional(),
   }),
   output: z.object({ task: taskView, warnings: z.array(z.string()), reconciled: z.array(z.string()) }),
   http: [{ method: 'POST', path: '/api/dynamic-trading/{session_id}/start', envelope: ENVELOPE }],

@@ -14,7 +14,7 @@ import type { SqliteDatabase } from './database';
 interface TaskRow {
   id: number; session_id: string; pair: string; timeframe: string; strategy_name: string; config_json: string;
   status: TaskStatus; status_reason: string | null; capital: number; capital_source: TaskRecord['capitalSource'];
-  pair_allocation_id: number | null; floating_loss_threshold_pct: number | null; magic: number; last_bar_time: number | null;
+  pair_allocation_id: number | null; floating_loss_threshold_pct: number | null; magic: number; broker: string; last_bar_time: number | null;
   created_at: string; started_at: string; stopped_at: string | null;
 }
 interface JournalRow {
@@ -48,6 +48,7 @@ const taskOf = (r: TaskRow): TaskRecord => ({
   pairAllocationId: r.pair_allocation_id,
   floatingLossThresholdPct: r.floating_loss_threshold_pct,
   magic: r.magic,
+  broker: r.broker,
   orderIdPrefix: orderIdPrefixOf(r.id),
   lastBarTime: r.last_bar_time,
   createdAt: r.created_at,
@@ -110,8 +111,8 @@ export function createSqliteTradingRepository(db: SqliteDatabase, clock: Clock):
     ),
     insertTask: db.prepare<unknown[], TaskRow>(
       `INSERT INTO trading_tasks (session_id, pair, timeframe, strategy_name, config_json, status, status_reason, capital, capital_source,
-         pair_allocation_id, floating_loss_threshold_pct, magic, created_at, started_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+         pair_allocation_id, floating_loss_threshold_pct, magic, broker, created_at, started_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     ),
     task: db.prepare<[number], TaskRow>('SELECT * FROM trading_tasks WHERE id = ?'),
     setTaskStatus: db.prepare('UPDATE trading_tasks SET status = ?, status_reason = ?, stopped_at = ? WHERE id = ?'),
@@ -205,7 +206,7 @@ export function createSqliteTradingRepository(db: SqliteDatabase, clock: Clock):
       const t = now();
       const row = q.insertTask.get(
         task.sessionId, task.pair, task.timeframe, task.strategyName, JSON.stringify(task.config), task.status, task.statusReason,
-        task.capital, task.capitalSource, task.pairAllocationId, task.floatingLossThresholdPct, task.magic, t, t,
+        task.capital, task.capitalSource, task.pairAllocationId, task.floatingLossThresholdPct, task.magic, task.broker, t, t,
       ) as TaskRow;
       return taskOf(row);
     },
