@@ -192,6 +192,17 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
       broadcast: (payload) => sendPush('notification', payload),
     });
 
+    // Engine events worth a notification (fills, take-profits, risk breaches, paused tasks) reach the tray.
+    context.onEvents((events) => {
+      for (const event of events) {
+        if (!event.notify) continue;
+        const kind = event.notify.kind === 'risk_breach' ? 'risk' : event.notify.kind === 'fill' || event.notify.kind === 'take_profit' ? 'fill' : event.severity === 'critical' ? 'error' : 'info';
+        notifier?.notify({ kind, title: event.notify.title, body: event.message });
+      }
+    });
+    // Tasks that were running when the app last stopped resume, each reconciled with its broker first.
+    void context.start().catch((error: unknown) => logger.error({ err: error }, 'resuming tasks failed'));
+
     const appContext = context;
     const apiServer = createApiServerController<LocalApiServer>(
       (port) =>
