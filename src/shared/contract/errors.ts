@@ -33,6 +33,11 @@ export const ERROR_STATUS = {
   EXCHANGE_UNAVAILABLE: 503,
   /** The exchange answered with an error that has no better code; its message is kept. */
   EXCHANGE_ERROR: 502,
+  // MetaTrader 5 bridge (/api/mt5/...).
+  /** No MetaTrader terminal (EchoBridge EA) is connected and synchronized right now. */
+  TERMINAL_NOT_CONNECTED: 409,
+  /** The MT5 bridge cannot listen on its port (another program has it). */
+  BRIDGE_UNAVAILABLE: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
