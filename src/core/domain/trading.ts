@@ -101,7 +101,9 @@ export type RiskCode =
   | 'LOT_TOO_LARGE'
   | 'INSUFFICIENT_CAPITAL'
   | 'UNKNOWN_SYMBOL'
-  | 'TASK_PAUSED';
+  | 'TASK_PAUSED'
+  /** An order policy (long-only / short-only) refused the side. */
+  | 'DIRECTION_NOT_ALLOWED';
 
 export interface RiskDenial {
   code: RiskCode;

@@ -1,6 +1,7 @@
 import { normalizeLots, type Instrument } from '../domain/instruments';
 import type { ClosedTrade, ExitReason, OrderFilled, Position, RiskDenial, Side, SubmitOrder } from '../domain/trading';
 import type { BarsView, OrderOptions, Strategy, StrategyContext } from '../strategies/strategy';
+import type { OrderPolicy } from './order-policy';
 
 /** Where the runner's orders go: the simulated exchange in a backtest, the order manager (journal + broker) live. */
 export interface OrderRouter {
@@ -30,6 +31,8 @@ export interface RunnerOptions {
   /** The pair allocation's floating-loss threshold (% of capital): crossing it closes everything and pauses the task. */
   floatingLossThresholdPct?: number | null;
   onEvent?: (event: EngineEvent) => void;
+  /** Direction filter and sizing laid over the strategy's opening orders (a backtest's settings); none = as the strategy says. */
+  policy?: OrderPolicy;
 }
 
 /**
@@ -85,7 +88,8 @@ export class StrategyRunner implements StrategyContext {
     if (time !== this.lastTime) this.seq = 0;
     this.lastTime = time;
     this.lastClose = bars.close[index] as number;
-    if (this.positions.length > 0 && !this.dryRun) this.watchFloatingLoss(time);
+    // Checked here, not in the callee: a call per bar with a double argument would box it (an allocation per bar).
+    if (this.positions.length > 0 && !this.dryRun && this.options.floatingLossThresholdPct != null) this.watchFloatingLoss(time);
     this.options.strategy.onBar(bars, index, this);
   }
 
@@ -200,8 +204,24 @@ export class StrategyRunner implements StrategyContext {
 
   private open(side: Side, requestedLots: number, options?: OrderOptions): string | undefined {
     if (this.dryRun) return undefined;
-    const denial = this.check(requestedLots);
-    const lots = normalizeLots(this.options.instrument, requestedLots);
+    const policy = this.options.policy;
+    let denial: RiskDenial | undefined;
+    let lots: number;
+    if (policy === undefined) {
+      denial = this.check(requestedLots);
+      lots = normalizeLots(this.options.instrument, requestedLots);
+    } else {
+      denial = policy.directionDenial(side);
+      const sized = denial ? requestedLots : policy.lots(requestedLots, this.sizingContext());
+      if (policy.fractional) {
+        denial ??= sized > 0 ? this.check(sized, true) : { code: 'LOT_TOO_SMALL', message: `The sizing rule gave no quantity to trade (${side})` };
+        lots = sized;
+      } else {
+        denial ??= this.check(sized);
+        lots = normalizeLots(this.options.instrument, sized);
+      }
+      requestedLots = sized;
+    }
     if (denial) {
       this.options.onEvent?.({ type: 'OrderDenied', taskId: this.options.taskId, side, lots: requestedLots, denial, time: this.lastTime });
       return undefined;
@@ -225,11 +245,19 @@ export class StrategyRunner implements StrategyContext {
     return clientOrderId;
   }
 
+  private sizingContext() {
+    return {
+      price: this.lastClose,
+      equity: () => this.options.capital + this.realizedPnl + this.floatingPnl(),
+      positions: this.positions,
+    };
+  }
+
   /** The risk engine's order checks: paused tasks, lot limits. Every denial carries a code. */
-  private check(lots: number): RiskDenial | undefined {
+  private check(lots: number, fractional = false): RiskDenial | undefined {
     const { instrument } = this.options;
     if (this.paused) return { code: 'TASK_PAUSED', message: `The task is paused: ${this.paused}` };
-    if (!(lots >= instrument.minLot - 1e-12)) {
+    if (!fractional && !(lots >= instrument.minLot - 1e-12)) {
       return { code: 'LOT_TOO_SMALL', message: `${lots} lots is below ${instrument.symbol}'s minimum of ${instrument.minLot}` };
     }
     if (lots > instrument.maxLot + 1e-12) {

@@ -4,7 +4,7 @@ import { builtinStrategies, findStrategy, taskMagic } from './registry';
 
 describe('built-in strategy registry', () => {
   it('lists gold_buy_dip and simple_ma, found by name regardless of case and spaces', () => {
-    expect(builtinStrategies.map((s) => s.name)).toEqual(['gold_buy_dip', 'simple_ma']);
+    expect(builtinStrategies.map((s) => s.name)).toEqual(['gold_buy_dip', 'simple_ma', 'confluence']);
     expect(findStrategy(' Gold_Buy_Dip ')?.name).toBe('gold_buy_dip');
     expect(findStrategy('simple_ma')?.name).toBe('simple_ma');
     expect(findStrategy('rsi_scalper')).toBeUndefined();

@@ -1,12 +1,13 @@
+import { confluence } from './confluence';
 import { goldBuyDip } from './gold-buy-dip';
 import type { ResolvedConfig } from './params';
 import { simpleMa } from './simple-ma';
 import type { StrategyDefinition } from './strategy';
 
 /** The strategies that ship with the app, in the order the UI lists them. */
-export const builtinStrategies: readonly StrategyDefinition[] = [goldBuyDip, simpleMa];
+export const builtinStrategies: readonly StrategyDefinition[] = [goldBuyDip, simpleMa, confluence];
 
-/** A built-in strategy by name ("gold_buy_dip", "simple_ma"); case and surrounding spaces are ignored. */
+/** A built-in strategy by name ("gold_buy_dip", "simple_ma", "confluence"); case and surrounding spaces are ignored. */
 export function findStrategy(name: string): StrategyDefinition | undefined {
   const key = name.trim().toLowerCase();
   return builtinStrategies.find((s) => s.name === key);

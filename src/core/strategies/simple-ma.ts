@@ -89,7 +89,7 @@ class SimpleMa implements Strategy {
 
   onBar(bars: BarsView, index: number, ctx: StrategyContext): void {
     if (index < this.next) this.restart();
-    while (this.next <= index) this.feed(bars.close[this.next++] as number);
+    while (this.next <= index) this.feed(bars, this.next++);
     const close = bars.close[index] as number;
     if (this.trailing && this.side !== 0 && this.positionId !== null) this.trail(close, ctx);
 
@@ -139,7 +139,9 @@ class SimpleMa implements Strategy {
     };
   }
 
-  private feed(close: number): void {
+  /** Takes the bar index, not the close: a non-inlined call with a double argument would box it on every bar. */
+  private feed(bars: BarsView, j: number): void {
+    const close = bars.close[j] as number;
     const fast = this.fast.update(close);
     const slow = this.slow.update(close);
     this.previous = this.current;

@@ -52,6 +52,11 @@ export interface Strategy {
   onClosed?(trade: ClosedTrade, ctx: StrategyContext): void;
   /** Current indicator values for charts and signal details (e.g. z-score, lookback high/low, grid levels). */
   indicators?(): Record<string, number | null>;
+  /**
+   * Entry candidates the strategy evaluated and turned down by its own filters so far (confluence: a candidate
+   * below min_confidence). Backtests report it as signals_filtered, next to the orders the risk checks denied.
+   */
+  filteredSignals?(): number;
 }
 
 export interface StrategyDefinition {
