@@ -2,6 +2,8 @@ import { useConnectionStore } from '../../stores/connection-store';
 import { useWorkspaceStore } from '../../stores/workspace-store';
 import { AllocationWorkspace } from '../allocation/AllocationWorkspace';
 import { ApiWorkspace } from '../api/ApiWorkspace';
+import { ToastHost } from '../trading/ToastHost';
+import { TradingWorkspace } from '../trading/TradingWorkspace';
 import { NotSignedInScreen } from './NotSignedInScreen';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
@@ -14,9 +16,10 @@ export function AppShell() {
     <div className="app">
       <Sidebar />
       <main className="workspace" data-testid={`workspace-${active}`}>
-        {active === 'allocation' ? <AllocationWorkspace /> : <ApiWorkspace />}
+        {active === 'allocation' ? <AllocationWorkspace /> : active === 'trading' ? <TradingWorkspace /> : <ApiWorkspace />}
       </main>
       <StatusBar />
+      <ToastHost />
     </div>
   );
 }

@@ -1,0 +1,60 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ActionOutcome } from '../../stores/portfolio-store';
+import { useTradingStore, type TaskView } from '../../stores/trading-store';
+import { FormFeedback } from '../common/FormFeedback';
+
+/** Confirms a stop. Closing the task's positions is on by default: a stopped task no longer manages them. */
+export function StopTaskDialog({ task, onClose }: { task: TaskView; onClose: () => void }) {
+  const stopTask = useTradingStore((s) => s.stopTask);
+  const [closePositions, setClosePositions] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    confirmRef.current?.focus();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  async function confirm() {
+    setBusy(true);
+    const result = await stopTask(task, closePositions);
+    setBusy(false);
+    if (result.ok) onClose();
+    else setOutcome(result);
+  }
+
+  return (
+    <div className="modal-backdrop" onClick={onClose}>
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="stop-title" data-testid="stop-dialog" onClick={(e) => e.stopPropagation()}>
+        <h3 id="stop-title">
+          Stop task {task.task_id}: {task.pair} {task.timeframe} · {task.strategy_name}
+        </h3>
+        <p className="dim">
+          {task.open_positions > 0
+            ? `It has ${task.open_positions} open position(s).`
+            : 'It has no open positions.'}{' '}
+          The task stops taking new bars; its journal and trades stay.
+        </p>
+        <label className="check">
+          <input type="checkbox" checked={closePositions} onChange={(e) => setClosePositions(e.target.checked)} data-testid="stop-close-positions" />
+          Close its positions at market
+        </label>
+        {!closePositions && task.open_positions > 0 && (
+          <p className="warn small-note">The positions stay open at the broker with nobody managing them.</p>
+        )}
+        <FormFeedback outcome={outcome} testId="stop-feedback" />
+        <div className="modal-actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button ref={confirmRef} type="button" className="btn danger" disabled={busy} onClick={() => void confirm()} data-testid="stop-confirm">
+            {busy ? 'Stopping…' : closePositions ? 'Stop and close positions' : 'Stop task'}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,228 @@
+import { create } from 'zustand';
+import { isDomainError, procedures, type InputOf, type OutputOf, type ProcedureName } from '../../../shared/contract/index';
+import { api } from '../api/client';
+import { reconcileRows } from '../lib/grid-model';
+import type { StrategySpec } from '../lib/param-form';
+import type { ActionOutcome } from './portfolio-store';
+
+/**
+ * Sessions, the instrument/strategy catalogue and the live views of the selected session (tasks, positions, the
+ * order journal, trades, engine events), kept fresh by a ~1 s poll while the Trading workspace is on screen.
+ * Each poll reuses unchanged row objects, so the grids update in place.
+ */
+
+export type SessionView = OutputOf<'session.active'>['sessions'][number];
+export type TaskView = OutputOf<'trading.tasks'>['tasks'][number];
+export type PositionView = OutputOf<'trading.positions'>['positions'][number];
+export type OrderView = OutputOf<'trading.orders'>['orders'][number];
+export type TradeView = OutputOf<'trading.trades'>['trades'][number];
+export type EventView = OutputOf<'trading.events'>['events'][number];
+export type PairInfo = OutputOf<'trading.availablePairs'>['pairs'][number];
+export type TimeframeInfo = OutputOf<'trading.availableTimeframes'>['timeframes'][number];
+
+export type LiveTab = 'tasks' | 'positions' | 'orders' | 'trades' | 'events';
+
+/** Journal/trade/event rows fetched per poll (newest first on the server). */
+const LIST_LIMIT = 500;
+
+interface TradingState {
+  catalogLoaded: boolean;
+  catalogError: string | null;
+  pairs: PairInfo[];
+  groups: Record<string, string[]>;
+  timeframes: TimeframeInfo[];
+  strategies: StrategySpec[];
+  digits: Record<string, number>;
+
+  sessions: SessionView[];
+  sessionsLoaded: boolean;
+  sessionId: string | null;
+
+  tasks: TaskView[];
+  maxTasks: number | null;
+  positions: PositionView[];
+  floatingPnl: number;
+  orders: OrderView[];
+  trades: TradeView[];
+  events: EventView[];
+  tab: LiveTab;
+  lastPollAt: number | null;
+  pollError: string | null;
+  feedSpeed: number | null;
+
+  loadCatalog(): Promise<void>;
+  refreshSessions(): Promise<void>;
+  selectSession(sessionId: string | null): void;
+  createSession(userId: string): Promise<ActionOutcome>;
+  startTask(input: InputOf<'trading.start'>): Promise<ActionOutcome & { task?: TaskView }>;
+  stopTask(task: TaskView, closePositions: boolean): Promise<ActionOutcome>;
+  setTab(tab: LiveTab): void;
+  poll(): Promise<void>;
+  setFeedSpeed(barsPerSecond?: number): Promise<void>;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const refusal = (error: unknown): ActionOutcome => ({ ok: false, code: isDomainError(error) ? error.code : 'UNKNOWN', message: messageOf(error) });
+const sentence = <N extends ProcedureName>(name: N, output: OutputOf<N>) => (procedures[name].message as (o: OutputOf<N>) => string)(output);
+
+let polling = false;
+/** Drops answers for a session that is no longer selected. */
+let pollGeneration = 0;
+
+export const useTradingStore = create<TradingState>()((set, get) => ({
+  catalogLoaded: false,
+  catalogError: null,
+  pairs: [],
+  groups: {},
+  timeframes: [],
+  strategies: [],
+  digits: {},
+  sessions: [],
+  sessionsLoaded: false,
+  sessionId: null,
+  tasks: [],
+  maxTasks: null,
+  positions: [],
+  floatingPnl: 0,
+  orders: [],
+  trades: [],
+  events: [],
+  tab: 'tasks',
+  lastPollAt: null,
+  pollError: null,
+  feedSpeed: null,
+
+  async loadCatalog() {
+    try {
+      const [pairs, timeframes, strategies, feed] = await Promise.all([
+        api.trading.availablePairs({}),
+        api.trading.availableTimeframes({}),
+        api.trading.availableStrategies({}),
+        api.market.feedSettings({}),
+      ]);
+      set({
+        pairs: pairs.pairs,
+        groups: pairs.groups,
+        digits: Object.fromEntries(pairs.pairs.map((p) => [p.symbol, p.digits])),
+        timeframes: timeframes.timeframes,
+        strategies: strategies.strategies,
+        feedSpeed: feed.bars_per_second,
+        catalogLoaded: true,
+        catalogError: null,
+      });
+    } catch (error) {
+      set({ catalogLoaded: true, catalogError: messageOf(error) });
+    }
+  },
+
+  async refreshSessions() {
+    try {
+      const { sessions } = await api.session.active({});
+      set({ sessions, sessionsLoaded: true });
+      const current = get().sessionId;
+      if (current === null || !sessions.some((s) => s.session_id === current)) {
+        // Most recently created first: the session a trader just made is the one they want.
+        const newest = [...sessions].sort((a, b) => b.created_at.localeCompare(a.created_at))[0];
+        get().selectSession(newest?.session_id ?? null);
+      }
+    } catch (error) {
+      set({ sessionsLoaded: true, pollError: messageOf(error) });
+    }
+  },
+
+  selectSession(sessionId) {
+    if (sessionId === get().sessionId) return;
+    pollGeneration++;
+    set({ sessionId, tasks: [], positions: [], orders: [], trades: [], events: [], floatingPnl: 0, lastPollAt: null });
+    if (sessionId) void get().poll();
+  },
+
+  async createSession(userId) {
+    try {
+      const session = await api.session.create({ user_id: userId });
+      await get().refreshSessions();
+      get().selectSession(session.session_id);
+      return { ok: true, message: sentence('session.create', session), notes: [] };
+    } catch (error) {
+      return refusal(error);
+    }
+  },
+
+  async startTask(input) {
+    try {
+      const started = await api.trading.start(input);
+      await Promise.all([get().poll(), get().refreshSessions()]);
+      return { ok: true, message: sentence('trading.start', started), notes: [...started.warnings, ...started.reconciled], task: started.task };
+    } catch (error) {
+      return refusal(error);
+    }
+  },
+
+  async stopTask(task, closePositions) {
+    try {
+      const stopped = await api.trading.stop({
+        session_id: task.session_id,
+        pair: task.pair,
+        timeframe: task.timeframe,
+        strategy_name: task.strategy_name,
+        close_positions: closePositions,
+      });
+      await get().poll();
+      return { ok: true, message: sentence('trading.stop', stopped), notes: [] };
+    } catch (error) {
+      return refusal(error);
+    }
+  },
+
+  setTab(tab) {
+    set({ tab });
+    void get().poll();
+  },
+
+  async poll() {
+    const sessionId = get().sessionId;
+    if (!sessionId || polling) return;
+    polling = true;
+    const generation = pollGeneration;
+    try {
+      const tab = get().tab;
+      const [tasks, positions, orders, trades, events] = await Promise.all([
+        api.trading.tasks({ session_id: sessionId, include_stopped: 'true' }),
+        api.trading.positions({ session_id: sessionId }),
+        tab === 'orders' ? api.trading.orders({ limit: LIST_LIMIT }) : undefined,
+        tab === 'trades' ? api.trading.trades({ limit: LIST_LIMIT }) : undefined,
+        tab === 'events' ? api.trading.events({ limit: LIST_LIMIT }) : undefined,
+      ]);
+      if (generation !== pollGeneration) return;
+      // Orders, trades and events are not filtered by session on the server: keep this session's tasks' rows.
+      const ours = new Set(tasks.tasks.map((t) => t.task_id));
+      const s = get();
+      set({
+        tasks: reconcileRows(s.tasks, [...tasks.tasks].sort((a, b) => b.task_id - a.task_id), (t) => String(t.task_id)),
+        maxTasks: tasks.max_tasks,
+        positions: reconcileRows(s.positions, positions.positions, (p) => p.position_id),
+        floatingPnl: positions.floating_pnl,
+        ...(orders ? { orders: reconcileRows(s.orders, orders.orders.filter((o) => ours.has(o.task_id)), (o) => o.client_order_id) } : {}),
+        ...(trades ? { trades: reconcileRows(s.trades, trades.trades.filter((t) => ours.has(t.task_id)), (t) => t.position_id) } : {}),
+        ...(events
+          ? { events: reconcileRows(s.events, events.events.filter((e) => e.task_id === null || ours.has(e.task_id)), (e) => String(e.id)) }
+          : {}),
+        lastPollAt: Date.now(),
+        pollError: null,
+      });
+    } catch (error) {
+      if (generation === pollGeneration) set({ pollError: messageOf(error) });
+    } finally {
+      polling = false;
+    }
+  },
+
+  async setFeedSpeed(barsPerSecond) {
+    try {
+      const feed = await api.market.feedSettings(barsPerSecond === undefined ? {} : { bars_per_second: barsPerSecond });
+      set({ feedSpeed: feed.bars_per_second });
+    } catch (error) {
+      set({ pollError: messageOf(error) });
+    }
+  },
+}));
