@@ -17,6 +17,7 @@ import { createSqliteCandleStore } from '../adapters/persistence/sqlite/candle-s
 import { createSqliteCustomStrategyRepository } from '../adapters/persistence/sqlite/custom-strategy-repository';
 import { PaperBroker } from '../adapters/brokers/paper/paper-broker';
 import { createPaperConnection } from '../adapters/brokers/paper/paper-connection';
+import { createMt5Bridge, type Mt5Bridge } from '../adapters/brokers/mt5/index';
 import { createBrokerRegistry, type BrokerRegistry } from '../core/ports/broker';
 import { LocalMarketFeed } from '../adapters/market-data/live/local-market-feed';
 
@@ -29,6 +30,8 @@ export interface AppContext {
   kernel: TradingKernel;
   feed: LocalMarketFeed;
   brokers: BrokerRegistry;
+  /** The MetaTrader 5 bridge (also registered in `brokers` as 'mt5'). */
+  mt5: Mt5Bridge;
   /** Resumes the tasks that were running when the app last stopped (after reconciling with the broker). */
   start(): Promise<void>;
   /** Subscribe to engine events (fills, closes, risk breaches) for push to the UI. */
@@ -83,6 +86,14 @@ export function createAppContext(options: AppContextOptions): AppContext {
   );
   const brokers = createBrokerRegistry();
   brokers.register(createPaperConnection(broker, feed));
+  // MetaTrader 5 through the EchoBridge EA: listens only after /api/mt5/connect (or at start when the last connect asked).
+  const mt5 = createMt5Bridge({
+    dataDir,
+    appVersion: version,
+    log: (level, message, data) => logger[level]({ data }, message),
+    taskOf: (clientOrderId) => trading.findJournalEntry(clientOrderId)?.taskId,
+  });
+  brokers.register(mt5);
   const listeners = new Set<(events: ActorEvent[]) => void>();
   const notifier: Notifier = options.notifier ?? {
     notify: (n) => logger.info({ notification: n }, n.title),
@@ -102,7 +113,11 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const handlers = createApiHandlers({
     capital,
     customStrategies: createSqliteCustomStrategyRepository(db, clock),
-    trading: { repo: trading, kernel, feed, strategies: { find: findStrategy, all: () => builtinStrategies } }, clock, version });
+    trading: { repo: trading, kernel, feed, strategies: { find: findStrategy, all: () => builtinStrategies } },
+    mt5: { terminal: mt5, sessionExists: (id) => Boolean(trading.findSession(id)) },
+    clock,
+    version,
+  });
   logger.info({ dataDir, version }, 'app context ready');
   return {
     dataDir,
@@ -113,7 +128,9 @@ export function createAppContext(options: AppContextOptions): AppContext {
     kernel,
     feed,
     brokers,
+    mt5,
     async start() {
+      await mt5.autoStart();
       const { resumed, failed } = await kernel.recover();
       if (resumed.length || failed.length) logger.info({ resumed: resumed.map((t) => t.id), failed }, 'tasks resumed after start');
     },
@@ -123,6 +140,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     },
     close() {
       kernel.shutdown();
+      void mt5.close();
       db.close();
       logger.flush?.();
     },

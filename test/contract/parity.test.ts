@@ -87,9 +87,16 @@ const cases: Case[] = [
   ['customStrategies.use', { strategy_id: 2 }],
   ['customStrategies.delete', { strategy_id: 2 }],
   ['customStrategies.delete', { strategy_id: 2 }],
+  // MetaTrader 5 without a terminal: the status always answers, the rest is a clear 409; nothing here opens the bridge.
+  ['mt5.status', {}],
+  ['mt5.symbols', {}],
+  ['mt5.accountInfo', {}],
+  ['mt5.connect', { login: 'abc', password: '', server: '' }],
+  ['mt5.connect', { login: 12345678, password: 'secret', server: 'MetaQuotes-Demo', session_id: 'no-such-session' }],
+  ['mt5.disconnect', {}],
 ];
 
-const VOLATILE = new Set(['created_at', 'updated_at', 'started_at', 'stopped_at', 'time', 'session_id']);
+const VOLATILE = new Set(['token_file', 'created_at', 'updated_at', 'started_at', 'stopped_at', 'time', 'session_id']);
 
 /** Timestamps, generated ids, uptime and the build's version differ between runs by nature; everything else must be equal. */
 function normalize(result: CallResult, state: TransportState): unknown {

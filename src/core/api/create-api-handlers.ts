@@ -5,12 +5,14 @@ import type { CustomStrategyRepository } from '../ports/custom-strategy-reposito
 import { createCustomStrategyHandlers } from './custom-strategy-handlers';
 import { createCapitalHandlers } from './capital-handlers';
 import { createMarketHandlers } from './market-handlers';
+import { createMt5Handlers, type Mt5HandlerDeps } from './mt5-handlers';
 import { createTradingHandlers, type TradingHandlerDeps } from './trading-handlers';
 
 export interface ApiDependencies {
   capital: CapitalRepository;
   customStrategies: CustomStrategyRepository;
   trading: TradingHandlerDeps;
+  mt5: Mt5HandlerDeps;
   clock: Clock;
   version: string;
 }
@@ -32,5 +34,6 @@ export function createApiHandlers(deps: ApiDependencies): Handlers {
     ...createTradingHandlers(deps.trading),
     ...createCustomStrategyHandlers(deps.customStrategies),
     ...createMarketHandlers(deps.trading),
+    ...createMt5Handlers(deps.mt5),
   };
 }

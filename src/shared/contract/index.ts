@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import * as capital from './capital';
 import * as market from './market';
+import * as mt5 from './mt5';
 import * as system from './system';
 import * as trading from './trading';
 import * as customStrategies from './custom-strategies';
@@ -51,6 +52,11 @@ export const procedures = {
   'customStrategies.update': customStrategies.updateCustomStrategy,
   'customStrategies.delete': customStrategies.deleteCustomStrategy,
   'customStrategies.use': customStrategies.useCustomStrategy,
+  'mt5.connect': mt5.connect,
+  'mt5.disconnect': mt5.disconnect,
+  'mt5.status': mt5.status,
+  'mt5.symbols': mt5.symbols,
+  'mt5.accountInfo': mt5.accountInfo,
 } as const satisfies Record<string, Procedure>;
 
 export type Procedures = typeof procedures;

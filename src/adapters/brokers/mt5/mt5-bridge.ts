@@ -170,6 +170,7 @@ export class Mt5Bridge implements BrokerConnection, ExecutionClient, MarketFeed,
   /** Opens the TCP server (idempotent). Throws when the port cannot be had; status() then says why. */
   async listen(): Promise<number> {
     try {
+      this.options.token.value(); // the token file exists as soon as the EA could connect
       const port = await this.server.listen();
       this.listenError = null;
       this.log('info', 'mt5 bridge listening', { port });
@@ -856,8 +857,8 @@ export class Mt5Bridge implements BrokerConnection, ExecutionClient, MarketFeed,
     const who = hello?.account ? `account ${hello.account.login} on ${hello.account.server}` : 'no account logged in';
     const attach =
       `In MetaTrader 5: allow 127.0.0.1 under Tools → Options → Expert Advisors → "Allow WebRequest for listed URL", copy ` +
-      `EchoBridge.ex5 into MQL5\\Experts, drag it onto any chart with InpPort=${shownPort} and InpToken = the contents of ` +
-      `${this.options.token.file}, and switch Algo Trading on (see README, "MetaTrader 5").`;
+      `EchoBridge into MQL5\\Experts, drag it onto any chart with InpPort=${shownPort} and InpToken = the contents of the file ` +
+      `in bridge.token_file, and switch Algo Trading on (see README, "MetaTrader 5").`;
     let detail: string;
     let setupHint: string | null = null;
     switch (state) {

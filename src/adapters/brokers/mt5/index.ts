@@ -1,0 +1,52 @@
+import type { BridgeLog } from './bridge-server';
+import { BridgeSettingsFile, BridgeToken } from './bridge-settings';
+import { Mt5Bridge, type Mt5PasswordStore } from './mt5-bridge';
+import { TerminalLauncher } from './terminal-launcher';
+
+export { Mt5Bridge, type Mt5PasswordStore } from './mt5-bridge';
+
+export interface CreateMt5BridgeOptions {
+  dataDir: string;
+  appVersion: string;
+  log?: BridgeLog;
+  /** The task an order belongs to when this process did not send it (the order journal knows). */
+  taskOf?: (clientOrderId: string, magic: number) => string | undefined;
+  passwords?: Mt5PasswordStore;
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+}
+
+/**
+ * The MT5 bridge of one data directory: its token file (mt5-bridge-token), its settings (mt5-bridge.json: port,
+ * listen at start-up, last account, terminal path) and, on Windows, the terminal launcher. It does not listen
+ * until /api/mt5/connect asks for it, or autoStart() finds that the last connect asked for it.
+ */
+export function createMt5Bridge(options: CreateMt5BridgeOptions): Mt5Bridge {
+  const settings = new BridgeSettingsFile(options.dataDir, options.env);
+  const log = options.log ?? (() => {});
+  return new Mt5Bridge({
+    port: settings.read().port,
+    token: new BridgeToken(options.dataDir),
+    appVersion: options.appVersion,
+    settings,
+    launcher: new TerminalLauncher({ dataDir: options.dataDir, log, ...(options.env ? { env: options.env } : {}), ...(options.platform ? { platform: options.platform } : {}) }),
+    log,
+    ...(options.taskOf ? { taskOf: options.taskOf } : {}),
+    ...(options.passwords ? { passwords: options.passwords } : {}),
+  });
+}
+
+/**
+ * The MetaTrader password in the OS keychain through the app's SecretStore: account `mt5:<server>:<login>`, field
+ * `password`. Any store with that shape fits (the SecretStore port, once its fields include 'password').
+ */
+export function passwordStoreFrom(secrets: {
+  set(accountId: string, field: 'password', value: string): Promise<void>;
+  get(accountId: string, field: 'password'): Promise<string | undefined>;
+}): Mt5PasswordStore {
+  const id = (login: string, server: string) => `mt5:${server}:${login}`;
+  return {
+    save: (login, server, password) => secrets.set(id(login, server), 'password', password),
+    load: (login, server) => secrets.get(id(login, server), 'password'),
+  };
+}
