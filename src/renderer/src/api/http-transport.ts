@@ -1,4 +1,5 @@
-import { procedures, ERROR_STATUS, type ErrorCode, type ErrorDetail, type ProcedureName } from '../../../shared/contract/index';
+import { procedures, type EnvelopeKind, type ErrorCode, type ProcedureName } from '../../../shared/contract/index';
+import { callResultFromEnvelope } from '../../../shared/contract/envelope';
 import type { Transport } from '../../../shared/contract/client';
 import { toHttpRequest, type HttpRequestShape } from '../../../shared/contract/http-mapping';
 import type { CallResult } from '../../../shared/contract/invoke';
@@ -32,7 +33,7 @@ export function createHttpTransport(baseUrl = ''): Transport {
     } catch {
       return failure('UNAVAILABLE', 'The Echo server is not reachable; is `npm run serve` still running?');
     }
-    return fromEnvelope(response.status, await readJson(response));
+    return fromEnvelope(response.status, await readJson(response), route.envelope);
   };
 }
 
@@ -44,35 +45,13 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-/** `{success, message, data}` / `{success:false, error, code, details}` → CallResult. */
-export function fromEnvelope(status: number, body: unknown): CallResult {
-  if (isRecord(body) && body.success === true) {
-    return { ok: true, data: body.data, message: typeof body.message === 'string' ? body.message : '' };
-  }
-  if (isRecord(body) && body.success === false) {
-    const code = isErrorCode(body.code) ? body.code : codeOfStatus(status);
-    const message = typeof body.error === 'string' ? body.error : `Request failed with HTTP ${status}`;
-    const details = Array.isArray(body.details) ? body.details.filter(isErrorDetail) : undefined;
-    return { ok: false, error: { code, message, ...(details && details.length ? { details } : {}) } };
-  }
-  return failure(codeOfStatus(status), `Unexpected answer from the server (HTTP ${status})`);
+/** A route's documented envelope → CallResult, with the reader every client shares. */
+export function fromEnvelope(status: number, body: unknown, kind: EnvelopeKind = 'forex-echo'): CallResult {
+  return callResultFromEnvelope(kind, status, body);
 }
 
 function failure(code: ErrorCode, message: string): CallResult {
   return { ok: false, error: { code, message } };
-}
-
-function codeOfStatus(status: number): ErrorCode {
-  const match = (Object.entries(ERROR_STATUS) as [ErrorCode, number][]).find(([, s]) => s === status);
-  return match ? match[0] : status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED';
-}
-
-function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_STATUS, value);
-}
-
-function isErrorDetail(value: unknown): value is ErrorDetail {
-  return isRecord(value) && typeof value.path === 'string' && typeof value.message === 'string';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
