@@ -9,10 +9,15 @@ import { defineProcedure } from './procedure';
 const ENVELOPE = 'forex-echo' as const;
 const TAG = 'MetaTrader 5';
 
+const LOGIN_MESSAGE = 'login must be your MetaTrader account number, such as 12345678';
 const loginField = z
-  .union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string().trim().regex(/^\d{1,20}$/)], {
-    error: 'login must be your MetaTrader account number, such as 12345678',
-  })
+  .union(
+    [
+      z.number({ error: LOGIN_MESSAGE }).int(LOGIN_MESSAGE).positive(LOGIN_MESSAGE).max(Number.MAX_SAFE_INTEGER, LOGIN_MESSAGE),
+      z.string({ error: LOGIN_MESSAGE }).trim().regex(/^\d{1,20}$/, LOGIN_MESSAGE),
+    ],
+    { error: LOGIN_MESSAGE },
+  )
   .transform(String);
 
 const sessionIdField = z

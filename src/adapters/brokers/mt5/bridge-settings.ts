@@ -47,13 +47,25 @@ export interface BridgeSettings {
   terminalPath: string | null;
   /** The chart the generated start-up configuration attaches EchoBridge to. */
   chartSymbol: string;
+  /** Heartbeat interval and dead-link limit (advanced; defaults 2,000 and 6,000 ms). */
+  heartbeatMs: number | null;
+  staleAfterMs: number | null;
 }
 
-const DEFAULTS: BridgeSettings = { port: DEFAULT_BRIDGE_PORT, autoStart: false, login: null, server: null, terminalPath: null, chartSymbol: 'EURUSD' };
+const DEFAULTS: BridgeSettings = {
+  port: DEFAULT_BRIDGE_PORT,
+  autoStart: false,
+  login: null,
+  server: null,
+  terminalPath: null,
+  chartSymbol: 'EURUSD',
+  heartbeatMs: null,
+  staleAfterMs: null,
+};
 
 /**
  * <data-dir>/mt5-bridge.json: `{"port": 5555, "auto_start": true, "login": "…", "server": "…", "terminal_path": "…",
- * "chart_symbol": "EURUSD"}`. Unreadable or partial files fall back to the defaults field by field; ECHO_MT5_BRIDGE_PORT
+ * "chart_symbol": "EURUSD", "heartbeat_ms": 2000, "stale_after_ms": 6000}`. Unreadable or partial files fall back to the defaults field by field; ECHO_MT5_BRIDGE_PORT
  * overrides the port. No secret is ever written here.
  */
 export class BridgeSettingsFile {
@@ -82,10 +94,12 @@ export class BridgeSettingsFile {
       server: str(raw.server),
       terminalPath: str(raw.terminal_path),
       chartSymbol: str(raw.chart_symbol) ?? DEFAULTS.chartSymbol,
+      heartbeatMs: msOf(raw.heartbeat_ms),
+      staleAfterMs: msOf(raw.stale_after_ms),
     };
   }
 
-  update(change: Partial<Omit<BridgeSettings, 'port'>>): BridgeSettings {
+  update(change: Partial<Omit<BridgeSettings, 'port' | 'heartbeatMs' | 'staleAfterMs'>>): BridgeSettings {
     let raw: Record<string, unknown> = {};
     try {
       if (existsSync(this.file)) raw = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, unknown>;
@@ -107,4 +121,8 @@ export class BridgeSettingsFile {
 function portOf(value: unknown): number | undefined {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 65535 ? n : undefined;
+}
+
+function msOf(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 10 && value <= 600_000 ? value : null;
 }

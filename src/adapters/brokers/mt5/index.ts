@@ -23,9 +23,15 @@ export interface CreateMt5BridgeOptions {
  */
 export function createMt5Bridge(options: CreateMt5BridgeOptions): Mt5Bridge {
   const settings = new BridgeSettingsFile(options.dataDir, options.env);
+  const initial = settings.read();
   const log = options.log ?? (() => {});
+  const timings = {
+    ...(initial.heartbeatMs ? { heartbeatMs: initial.heartbeatMs } : {}),
+    ...(initial.staleAfterMs ? { staleAfterMs: initial.staleAfterMs } : initial.heartbeatMs ? { staleAfterMs: initial.heartbeatMs * 3 } : {}),
+  };
   return new Mt5Bridge({
-    port: settings.read().port,
+    port: initial.port,
+    timings,
     token: new BridgeToken(options.dataDir),
     appVersion: options.appVersion,
     settings,

@@ -1,7 +1,7 @@
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, win32 } from 'node:path';
+import { join } from 'node:path';
 
 /**
  * Starting MetaTrader 5 on Windows: `terminal64.exe /config:<file>` with a generated start-up configuration that logs
@@ -57,7 +57,7 @@ export function encodeIni(text: string): Buffer {
 
 /** %APPDATA%\MetaQuotes\Terminal\Common\Files: the folder every terminal's MQL5 programs can read (FILE_COMMON). */
 export function commonFilesDir(env: NodeJS.ProcessEnv): string | undefined {
-  return env.APPDATA ? win32.join(env.APPDATA, 'MetaQuotes', 'Terminal', 'Common', 'Files') : undefined;
+  return env.APPDATA ? join(env.APPDATA, 'MetaQuotes', 'Terminal', 'Common', 'Files') : undefined;
 }
 
 /**
@@ -117,9 +117,9 @@ export class TerminalLauncher {
     if (!this.canLaunch) return undefined;
     const dir = commonFilesDir(this.env);
     if (!dir) return undefined;
-    const folder = win32.join(dir, 'EchoBridge');
+    const folder = join(dir, 'EchoBridge');
     mkdirSync(folder, { recursive: true });
-    const file = win32.join(folder, 'bridge.txt');
+    const file = join(folder, 'bridge.txt');
     writeFileSync(file, bridgeFileText(port, token), { mode: 0o600 });
     return file;
   }
@@ -133,11 +133,12 @@ export class TerminalLauncher {
     const iniPath = join(dir, `start-${randomBytes(6).toString('hex')}.ini`);
     writeFileSync(iniPath, encodeIni(text), { mode: 0o600 });
     let removed = false;
+    let handle: LaunchHandle | undefined;
     const remove = () => {
       if (removed) return;
       removed = true;
       clearTimeout(timer);
-      this.live.delete(handle);
+      if (handle) this.live.delete(handle);
       rmSync(iniPath, { force: true });
     };
     const timer = setTimeout(remove, this.deleteAfterMs);
@@ -154,8 +155,8 @@ export class TerminalLauncher {
       remove();
     });
     child.unref();
-    const handle: LaunchHandle = { iniPath, pid: child.pid, configRead: remove };
-    this.live.add(handle);
+    handle = { iniPath, pid: child.pid, configRead: remove };
+    if (!removed) this.live.add(handle);
     return handle;
   }
 
@@ -167,14 +168,14 @@ export class TerminalLauncher {
   private installedTerminals(): string[] {
     const found: string[] = [];
     const programFiles = [this.env.ProgramFiles, this.env['ProgramFiles(x86)'], this.env.ProgramW6432].filter((p): p is string => Boolean(p));
-    for (const root of programFiles) found.push(win32.join(root, 'MetaTrader 5', 'terminal64.exe'));
+    for (const root of programFiles) found.push(join(root, 'MetaTrader 5', 'terminal64.exe'));
     // Every terminal that ran has a data folder with origin.txt naming its installation folder.
-    const roaming = this.env.APPDATA ? win32.join(this.env.APPDATA, 'MetaQuotes', 'Terminal') : undefined;
+    const roaming = this.env.APPDATA ? join(this.env.APPDATA, 'MetaQuotes', 'Terminal') : undefined;
     if (roaming && existsSync(roaming)) {
       for (const entry of safeReaddir(roaming)) {
-        const origin = win32.join(roaming, entry, 'origin.txt');
+        const origin = join(roaming, entry, 'origin.txt');
         const installDir = readOrigin(origin);
-        if (installDir) found.push(win32.join(installDir, 'terminal64.exe'));
+        if (installDir) found.push(join(installDir, 'terminal64.exe'));
       }
     }
     return found;
