@@ -3,6 +3,7 @@
  * Never edit a migration that has shipped: add the next number.
  */
 import { tradingMigration } from './migrations/003-trading';
+import { accountsMigration } from './migrations/006-accounts';
 import { taskBrokerMigration } from './migrations/007-task-broker';
 
 export interface Migration {
@@ -100,5 +101,6 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX custom_strategies_newest_first ON custom_strategies(created_at DESC, id DESC);
     `,
   },
+  accountsMigration,
   taskBrokerMigration,
 ];
