@@ -103,7 +103,9 @@ export type RiskCode =
   | 'UNKNOWN_SYMBOL'
   | 'TASK_PAUSED'
   /** An order policy (long-only / short-only) refused the side. */
-  | 'DIRECTION_NOT_ALLOWED';
+  | 'DIRECTION_NOT_ALLOWED'
+  /** An account-wide limit on open positions (paper trading's max_open_positions) is reached. */
+  | 'MAX_OPEN_POSITIONS';
 
 export interface RiskDenial {
   code: RiskCode;

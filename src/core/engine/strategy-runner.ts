@@ -1,6 +1,6 @@
 import { normalizeLots, type Instrument } from '../domain/instruments';
 import type { ClosedTrade, ExitReason, OrderFilled, Position, RiskDenial, Side, SubmitOrder } from '../domain/trading';
-import type { BarsView, OrderOptions, Strategy, StrategyContext } from '../strategies/strategy';
+import type { BarsView, OrderOptions, Strategy, StrategyContext, StrategySignal } from '../strategies/strategy';
 import type { OrderPolicy } from './order-policy';
 
 /** Where the runner's orders go: the simulated exchange in a backtest, the order manager (journal + broker) live. */
@@ -16,6 +16,32 @@ export type EngineEvent =
   | { type: 'PositionClosed'; trade: ClosedTrade }
   | { type: 'RiskBreached'; taskId: string; code: RiskDenial['code']; message: string; time: number; floatingPnl: number; limit: number }
   | { type: 'TaskPaused'; taskId: string; reason: string; time: number };
+
+/** A signal the strategy reported on a live bar, with what became of it. */
+export interface RaisedSignal extends StrategySignal {
+  taskId: string;
+  symbol: string;
+  /** Open time (epoch ms) of the bar the strategy decided on. */
+  time: number;
+  /** That bar's close: the price the decision saw. */
+  price: number;
+  /** acted: an order was sent for it; filtered: none was (outcomeReason says why). */
+  outcome: 'acted' | 'filtered';
+  outcomeReason: string | null;
+  /** The opening order sent for it (= the id of the position it opens). */
+  clientOrderId: string | null;
+}
+
+/**
+ * Account-wide rules laid over a task's opening orders (paper trading: each position sized as a % of the account's
+ * equity, at most N positions open across the account; TP/SL left to the strategy or not placed at all).
+ */
+export interface AccountRules {
+  /** Before every opening order: the lots to send instead of the strategy's, or a denial. */
+  admit(order: { side: Side; lots: number; price: number }): number | RiskDenial;
+  /** false: take-profits and stop-losses are not placed with the broker (positions close only by order). */
+  protection: boolean;
+}
 
 export interface RunnerOptions {
   taskId: string;
@@ -33,6 +59,10 @@ export interface RunnerOptions {
   onEvent?: (event: EngineEvent) => void;
   /** Direction filter and sizing laid over the strategy's opening orders (a backtest's settings); none = as the strategy says. */
   policy?: OrderPolicy;
+  /** Receives the signals of live bars (none during warm-up); without it signals are not kept. */
+  onSignal?: (signal: RaisedSignal) => void;
+  /** Account-wide rules over opening orders (see AccountRules). */
+  account?: AccountRules;
 }
 
 /**
@@ -58,6 +88,8 @@ export class StrategyRunner implements StrategyContext {
   private lastTime = 0;
   private lastClose = Number.NaN;
   private seq = 0;
+  /** Signals reported during the current bar, resolved by the orders that follow them. */
+  private signals: RaisedSignal[] = [];
 
   constructor(private readonly options: RunnerOptions) {}
 
@@ -91,6 +123,43 @@ export class StrategyRunner implements StrategyContext {
     // Checked here, not in the callee: a call per bar with a double argument would box it (an allocation per bar).
     if (this.positions.length > 0 && !this.dryRun && this.options.floatingLossThresholdPct != null) this.watchFloatingLoss(time);
     this.options.strategy.onBar(bars, index, this);
+    if (this.signals.length > 0) this.flushSignals();
+  }
+
+  signal(signal: StrategySignal): void {
+    if (this.dryRun || !this.options.onSignal) return;
+    this.signals.push({
+      ...signal,
+      taskId: this.options.taskId,
+      symbol: this.options.instrument.symbol,
+      time: this.lastTime,
+      price: this.lastClose,
+      outcome: signal.filtered ? 'filtered' : 'acted',
+      outcomeReason: signal.filtered ?? null,
+      clientOrderId: null,
+    });
+  }
+
+  /** The bar is done: signals no order followed are filtered; all go to onSignal. */
+  private flushSignals(): void {
+    const signals = this.signals;
+    this.signals = [];
+    for (const s of signals) {
+      if (s.outcome === 'acted' && s.clientOrderId === null) {
+        s.outcome = 'filtered';
+        s.outcomeReason = 'the strategy sent no order for it';
+      }
+      this.options.onSignal?.(s);
+    }
+  }
+
+  /** The signal of this bar an opening order of `side` answers: the latest one not yet resolved. */
+  private openSignal(side: Side): RaisedSignal | undefined {
+    for (let i = this.signals.length - 1; i >= 0; i--) {
+      const s = this.signals[i] as RaisedSignal;
+      if (s.side === side && s.outcome === 'acted' && s.clientOrderId === null) return s;
+    }
+    return undefined;
   }
 
   applyFilled(fill: OrderFilled): void {
@@ -191,7 +260,7 @@ export class StrategyRunner implements StrategyContext {
 
   setProtection(positionId: string, takeProfit: number | null, stopLoss: number | null): void {
     const position = this.positions.find((p) => p.id === positionId);
-    if (!position) return;
+    if (!position || this.options.account?.protection === false) return;
     position.takeProfit = takeProfit;
     position.stopLoss = stopLoss;
     this.options.router.setProtection(positionId, takeProfit, stopLoss);
@@ -204,6 +273,14 @@ export class StrategyRunner implements StrategyContext {
 
   private open(side: Side, requestedLots: number, options?: OrderOptions): string | undefined {
     if (this.dryRun) return undefined;
+    const signal = this.signals.length > 0 ? this.openSignal(side) : undefined;
+    const account = this.options.account;
+    if (account) {
+      const admitted = account.admit({ side, lots: requestedLots, price: this.lastClose });
+      if (typeof admitted !== 'number') return this.deny(side, requestedLots, admitted, signal);
+      requestedLots = admitted;
+      if (!account.protection && options) options = { ...options, takeProfit: null, stopLoss: null };
+    }
     const policy = this.options.policy;
     let denial: RiskDenial | undefined;
     let lots: number;
@@ -222,11 +299,13 @@ export class StrategyRunner implements StrategyContext {
       }
       requestedLots = sized;
     }
-    if (denial) {
-      this.options.onEvent?.({ type: 'OrderDenied', taskId: this.options.taskId, side, lots: requestedLots, denial, time: this.lastTime });
-      return undefined;
-    }
+    if (denial) return this.deny(side, requestedLots, denial, signal);
     const clientOrderId = this.nextOrderId();
+    if (signal) {
+      signal.clientOrderId = clientOrderId;
+      if (signal.take_profit === undefined) signal.take_profit = options?.takeProfit ?? null;
+      if (signal.stop_loss === undefined) signal.stop_loss = options?.stopLoss ?? null;
+    }
     if (options?.takeProfit != null || options?.stopLoss != null) {
       this.protectionOf.set(clientOrderId, { takeProfit: options.takeProfit ?? null, stopLoss: options.stopLoss ?? null });
     }
@@ -243,6 +322,15 @@ export class StrategyRunner implements StrategyContext {
       decidedAt: this.lastTime,
     });
     return clientOrderId;
+  }
+
+  private deny(side: Side, lots: number, denial: RiskDenial, signal: RaisedSignal | undefined): undefined {
+    if (signal) {
+      signal.outcome = 'filtered';
+      signal.outcomeReason = `${denial.code}: ${denial.message}`;
+    }
+    this.options.onEvent?.({ type: 'OrderDenied', taskId: this.options.taskId, side, lots, denial, time: this.lastTime });
+    return undefined;
   }
 
   private sizingContext() {

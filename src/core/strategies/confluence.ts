@@ -295,7 +295,16 @@ class Confluence implements Strategy {
     const confidence = dir === 1 ? longConfidence : shortConfidence;
     if (confidence < p.minConfidence - 1e-12) {
       if (confidence * CONDITION_NAMES.length >= MAJORITY) {
-        if (this.filteredRun !== dir) this.filtered++;
+        if (this.filteredRun !== dir) {
+          this.filtered++;
+          // The signals API keeps the filtered candidate too (once per run, like signals_filtered).
+          ctx.signal({
+            side: dir === 1 ? 'BUY' : 'SELL', confidence, conditions_met: conditionsFor(dir === 1 ? 'LONG' : 'SHORT', s, p),
+            indicator_values: this.indicators(),
+            reason: `${dir === 1 ? 'LONG' : 'SHORT'} candidate: confidence ${(confidence * 100).toFixed(1)}% (RSI ${s.rsi.toFixed(1)}, ADX ${s.adx.toFixed(1)})`,
+            filtered: `confidence ${(confidence * 100).toFixed(1)}% is below min_confidence ${(p.minConfidence * 100).toFixed(1)}%`,
+          });
+        }
         this.filteredRun = dir;
       } else this.filteredRun = 0;
       return;
@@ -308,6 +317,10 @@ class Confluence implements Strategy {
       takeProfit: roundPrice(this.instrument, s.close + dir * p.tpAtr * s.atr),
       reason: `${dir === 1 ? 'LONG' : 'SHORT'}: confidence ${(confidence * 100).toFixed(1)}% ≥ ${(p.minConfidence * 100).toFixed(1)}% (RSI ${s.rsi.toFixed(1)}, ADX ${s.adx.toFixed(1)})`,
     };
+    ctx.signal({
+      side: dir === 1 ? 'BUY' : 'SELL', confidence, reason: options.reason, conditions_met: conditionsFor(dir === 1 ? 'LONG' : 'SHORT', s, p),
+      indicator_values: this.indicators(), stop_loss: options.stopLoss, take_profit: options.takeProfit,
+    });
     if (dir === 1) ctx.buy(this.lotSize, options);
     else ctx.sell(this.lotSize, options);
   }

@@ -291,6 +291,15 @@ class GoldBuyDip implements Strategy {
     const why = dir === 1
       ? `BUY: close ${close} ≥ ${this.c.threshold}% below the ${this.c.lookback}-bar high, z ${z.toFixed(2)} ≤ ${this.c.zBuy}`
       : `SELL: close ${close} ≥ ${this.c.threshold}% above the ${this.c.lookback}-bar low, z ${z.toFixed(2)} ≥ ${this.c.zSell}`;
+    ctx.signal({
+      side: dir === 1 ? 'BUY' : 'SELL',
+      confidence: 1,
+      reason: why,
+      conditions_met: dir === 1 ? { dip_from_high: true, zscore_oversold: true } : { rally_from_low: true, zscore_overbought: true },
+      indicator_values: { ...this.indicators(), close },
+      take_profit: expectedTp,
+      stop_loss: null,
+    });
     const id = dir === 1 ? ctx.buy(lots, { takeProfit: expectedTp, reason: why }) : ctx.sell(lots, { takeProfit: expectedTp, reason: why });
     if (id === undefined) return;
     this.side = dir;

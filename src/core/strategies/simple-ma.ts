@@ -106,6 +106,13 @@ class SimpleMa implements Strategy {
       stopLoss: this.slDistance > 0 ? roundPrice(this.instrument, close - dir * this.slDistance) : null,
       reason: dir === 1 ? 'fast MA crossed above slow MA' : 'fast MA crossed below slow MA',
     };
+    ctx.signal({
+      side: dir === 1 ? 'BUY' : 'SELL',
+      confidence: 1,
+      reason: options.reason,
+      conditions_met: dir === 1 ? { fast_crossed_above_slow: true } : { fast_crossed_below_slow: true },
+      indicator_values: { fast_ma: this.fast.value ?? null, slow_ma: this.slow.value ?? null, close },
+    });
     if (dir === 1) ctx.buy(lots, options);
     else ctx.sell(lots, options);
   }

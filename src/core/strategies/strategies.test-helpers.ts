@@ -3,7 +3,7 @@ import type { ClosedTrade, ExitReason, OrderFilled, Position, Side, SubmitOrder 
 import { runBacktestLoop, type BacktestLoopOptions } from '../engine/backtest-loop';
 import type { EngineEvent } from '../engine/strategy-runner';
 import { resolveConfig, type ResolvedConfig } from './params';
-import type { BarsView, OrderOptions, StrategyContext, StrategyDefinition } from './strategy';
+import type { BarsView, OrderOptions, StrategyContext, StrategyDefinition, StrategySignal } from './strategy';
 
 /** Test helpers for the built-in strategies: synthetic bars, a backtest that records its events, plain-loop references. */
 
@@ -136,6 +136,7 @@ export class FakeContext implements StrategyContext {
   readonly orders: { side: Side; lots: number; options?: OrderOptions }[] = [];
   readonly closes: { positionId: string; reason: ExitReason }[] = [];
   readonly protections: { positionId: string; takeProfit: number | null; stopLoss: number | null }[] = [];
+  readonly signals: StrategySignal[] = [];
   constructor(readonly instrument: Instrument, readonly capital = 10_000) {}
   floatingPnl(): number {
     return this.floating;
@@ -153,6 +154,9 @@ export class FakeContext implements StrategyContext {
   }
   closeAll(reason: ExitReason): void {
     for (const p of this.positions) this.close(p.id, reason);
+  }
+  signal(signal: StrategySignal): void {
+    this.signals.push(signal);
   }
   setProtection(positionId: string, takeProfit: number | null, stopLoss: number | null): void {
     this.protections.push({ positionId, takeProfit, stopLoss });

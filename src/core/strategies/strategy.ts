@@ -1,5 +1,5 @@
 import type { Instrument } from '../domain/instruments';
-import type { ClosedTrade, ExitReason, OrderFilled, Position } from '../domain/trading';
+import type { ClosedTrade, ExitReason, OrderFilled, Position, Side } from '../domain/trading';
 import type { ParamSpec, ResolvedConfig } from './params';
 
 /**
@@ -25,6 +25,27 @@ export interface OrderOptions {
   reason?: string;
 }
 
+/**
+ * An entry decision as the strategy reports it (the signals API): the side, how sure it is, the conditions it checked
+ * and the indicator values it saw. Report it just BEFORE the order it leads to: the runner links the next opening
+ * order of that side in the same bar to it (acted on), or records why none followed (filtered: a risk denial, the
+ * strategy's own filter, no order at all). Signals during warm-up (history replay) are not recorded.
+ */
+export interface StrategySignal {
+  side: Side;
+  /** 0–1: the share of the strategy's conditions that hold; 1 for a rule with no graded confidence (a crossover). */
+  confidence: number;
+  /** Why, in words (the API's `description`). */
+  reason: string;
+  conditions_met?: Record<string, boolean>;
+  indicator_values?: Record<string, number | null>;
+  /** Intended levels from the decision close (the order's own TP/SL are used when these are absent). */
+  stop_loss?: number | null;
+  take_profit?: number | null;
+  /** The strategy's own filter turned the candidate down (confluence: below min_confidence): no order follows. */
+  filtered?: string;
+}
+
 export interface StrategyContext {
   readonly taskId: string;
   readonly instrument: Instrument;
@@ -43,6 +64,8 @@ export interface StrategyContext {
   close(positionId: string, reason: ExitReason, note?: string): void;
   closeAll(reason: ExitReason, note?: string): void;
   setProtection(positionId: string, takeProfit: number | null, stopLoss: number | null): void;
+  /** Reports an entry decision (see StrategySignal); cheap, and a no-op where nobody records signals (backtests). */
+  signal(signal: StrategySignal): void;
 }
 
 export interface Strategy {
