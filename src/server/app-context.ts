@@ -20,6 +20,10 @@ import { createPaperConnection } from '../adapters/brokers/paper/paper-connectio
 import { createMt5Bridge, type Mt5Bridge } from '../adapters/brokers/mt5/index';
 import { createBrokerRegistry, type BrokerRegistry } from '../core/ports/broker';
 import { LocalMarketFeed } from '../adapters/market-data/live/local-market-feed';
+import { CandleCache } from '../core/backtest/candle-cache';
+import { BacktestService } from '../core/backtest/service';
+import { createSqliteBacktestRepository } from '../adapters/persistence/sqlite/backtest-repository';
+import { BacktestWorkerPool } from '../adapters/workers/backtest-pool';
 
 export interface AppContext {
   dataDir: string;
@@ -110,6 +114,16 @@ export function createAppContext(options: AppContextOptions): AppContext {
     log: (level, message, data) => logger[level]({ data }, message),
     onEvents: (events) => listeners.forEach((listener) => listener(events)),
   });
+  // Backtests run in a worker pool on candles shared through SharedArrayBuffers (see core/backtest).
+  const backtestPool = new BacktestWorkerPool();
+  const backtests = new BacktestService({
+    repo: createSqliteBacktestRepository(db),
+    cache: new CandleCache(store),
+    executor: backtestPool,
+    clock,
+    strategies: { find: findStrategy, all: () => builtinStrategies },
+    log: (level, message, data) => logger[level]({ data }, message),
+  });
   const handlers = createApiHandlers({
     capital,
     customStrategies: createSqliteCustomStrategyRepository(db, clock),
@@ -117,6 +131,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     mt5: { terminal: mt5, sessionExists: (id) => Boolean(trading.findSession(id)) },
     clock,
     version,
+    backtests,
   });
   logger.info({ dataDir, version }, 'app context ready');
   return {
@@ -130,6 +145,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     brokers,
     mt5,
     async start() {
+      backtests.start();
       await mt5.autoStart();
       const { resumed, failed } = await kernel.recover();
       if (resumed.length || failed.length) logger.info({ resumed: resumed.map((t) => t.id), failed }, 'tasks resumed after start');
@@ -140,6 +156,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     },
     close() {
       kernel.shutdown();
+      void backtests.close().then(() => backtestPool.close());
       void mt5.close();
       db.close();
       logger.flush?.();

@@ -94,6 +94,15 @@ const cases: Case[] = [
   ['mt5.connect', { login: 'abc', password: '', server: '' }],
   ['mt5.connect', { login: 12345678, password: 'secret', server: 'MetaQuotes-Demo', session_id: 'no-such-session' }],
   ['mt5.disconnect', {}],
+  // Backtests (binance envelope: raw bodies, 201/204, {success:false, error, details}). No candles are stored here.
+  ['backtest.create', { name: 'Parity', symbols: ['BTCUSDT'], timeframe: '4h', start_date: '2024-01-01T00:00:00Z', end_date: '2024-11-01T00:00:00Z', strategy_params: { min_confidence: 0.73 }, initial_capital: 10000, position_size: 100 }],
+  ['backtest.create', { name: 'Parity', symbols: ['BTCUSDT'], timeframe: '2h', start_date: '2024-01-01', end_date: '2023-01-01', initial_capital: -5 }],
+  ['backtest.create', { name: 'Parity', symbols: ['BTCUSDT'], timeframe: '1h', start_date: '2024-01-01', end_date: '2024-02-01', initial_capital: 1000, strategy: 'nope', position_size: 10 }],
+  ['backtest.list', { page: 1, page_size: 10, status: 'COMPLETED', ordering: '-created_at' }],
+  ['backtest.list', { ordering: 'colour' }],
+  ['backtest.get', { id: 1 }],
+  ['backtest.cancel', { id: 1 }],
+  ['backtest.delete', { id: 1 }],
 ];
 
 const VOLATILE = new Set(['token_file', 'created_at', 'updated_at', 'started_at', 'stopped_at', 'time', 'session_id']);
@@ -137,7 +146,8 @@ async function viaHttp(name: ProcedureName, input: unknown): Promise<CallResult>
     headers: { authorization: `Bearer ${server.token}`, ...(request.body ? { 'content-type': 'application/json' } : {}) },
     ...(request.body ? { body: JSON.stringify(request.body) } : {}),
   });
-  return callResultFromEnvelope(route.envelope, res.status, await res.json());
+  const text = await res.text(); // 204 No Content has no body
+  return callResultFromEnvelope(route.envelope, res.status, text ? JSON.parse(text) : undefined);
 }
 
 describe('contract parity: direct call = HTTP = IPC', () => {

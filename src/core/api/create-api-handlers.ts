@@ -1,4 +1,6 @@
 import type { Handlers } from '../../shared/contract/index';
+import type { BacktestService } from '../backtest/service';
+import { createBacktestHandlers } from './backtest-handlers';
 import type { CapitalRepository } from '../ports/capital-repository';
 import type { Clock } from '../ports/clock';
 import type { CustomStrategyRepository } from '../ports/custom-strategy-repository';
@@ -15,6 +17,7 @@ export interface ApiDependencies {
   mt5: Mt5HandlerDeps;
   clock: Clock;
   version: string;
+  backtests: BacktestService;
 }
 
 /** The ONE implementation of the contract. HTTP, IPC and tests all call these same functions. */
@@ -35,5 +38,6 @@ export function createApiHandlers(deps: ApiDependencies): Handlers {
     ...createCustomStrategyHandlers(deps.customStrategies),
     ...createMarketHandlers(deps.trading),
     ...createMt5Handlers(deps.mt5),
+    ...createBacktestHandlers(deps.backtests),
   };
 }

@@ -39,7 +39,16 @@ const UI_CSP =
  * Unmatched paths under these prefixes belong to the spec file that documents them, so a 404, a missing token or a
  * body that is not JSON is answered in that file's error envelope. Matched routes carry their own (route config).
  */
-const PREFIX_ENVELOPES: readonly (readonly [prefix: string, kind: EnvelopeKind])[] = [['/api/v1/', 'trading-application']];
+const PREFIX_ENVELOPES: readonly (readonly [prefix: string, kind: EnvelopeKind])[] = [
+  ['/api/v1/', 'trading-application'],
+  // binance-trading-bot-api.md
+  ['/api/backtest/', 'binance-trading-bot'],
+  ['/api/signals/', 'binance-trading-bot'],
+  ['/api/paper-trading/', 'binance-trading-bot'],
+  ['/api/walkforward/', 'binance-trading-bot'],
+  ['/api/montecarlo/', 'binance-trading-bot'],
+  ['/api/mltuning/', 'binance-trading-bot'],
+];
 
 function envelopeFor(request: FastifyRequest): EnvelopeKind {
   const routed = (request.routeOptions?.config as { envelope?: EnvelopeKind } | undefined)?.envelope;
@@ -176,7 +185,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
           const result = await invokeProcedure(handlers, name, input, (error) =>
             request.log.error({ err: error, procedure: name }, 'procedure failed unexpectedly'),
           );
-          if (result.ok) return reply.code(200).send(successEnvelope(route.envelope, result.message, result.data));
+          if (result.ok) {
+            if (route.status === 204) return reply.code(204).send();
+            return reply.code(route.status ?? 200).send(successEnvelope(route.envelope, result.message, result.data));
+          }
           return reply
             .code(statusOf(result.error.code))
             .send(errorEnvelope(route.envelope, result.error.code, result.error.message, result.error.details, { requestId: request.id }));

@@ -35,6 +35,32 @@ const errorResponse = {
 };
 
 /** trading-application (/api/v1/...): {success:false, detail, errors:{field: message}, request_id, timestamp}. */
+/** binance-trading-bot (/api/backtest/, ...): {success:false, error, details:{field, message, errors?}}. */
+const binanceErrorResponse = {
+  description: 'Refused: `error` says why in words, `details` names the first field and its problem (all of them in `details.errors`), `code` is stable for scripts',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: {
+          success: { const: false },
+          error: { type: 'string' },
+          code: { type: 'string' },
+          details: {
+            type: 'object',
+            properties: {
+              field: { type: 'string' },
+              message: { type: 'string' },
+              errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+            },
+          },
+        },
+        required: ['success', 'error'],
+      },
+    },
+  },
+};
+
 const tradingApplicationErrorResponse = {
   description: 'Refused: `detail` says why in words, `errors` maps fields to their problem, `code` is stable for scripts',
   content: {
@@ -60,6 +86,7 @@ function successSchema(kind: EnvelopeKind, output: JsonSchema): Record<string, u
     case 'forex-echo':
       return { type: 'object', properties: { success: { const: true }, message: { type: 'string' }, data: output }, required: ['success', 'message', 'data'] };
     case 'trading-application':
+    case 'binance-trading-bot':
       return output;
   }
 }
@@ -84,7 +111,8 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           parameters.push({ name, in: 'query', required: (rest.required ?? []).includes(name), schema });
         }
       }
-      const refused = route.envelope === 'trading-application' ? tradingApplicationErrorResponse : errorResponse;
+      const refused =
+        route.envelope === 'trading-application' ? tradingApplicationErrorResponse : route.envelope === 'binance-trading-bot' ? binanceErrorResponse : errorResponse;
       const operation: Record<string, unknown> = {
         operationId: index === 0 ? procedure.name : `${procedure.name}#${index + 1}`,
         summary: procedure.summary,
@@ -93,12 +121,15 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         parameters,
         ...(route.public ? { security: [] } : {}),
         responses: {
-          200: {
-            description: 'Done',
-            content: {
-              'application/json': { schema: successSchema(route.envelope, output) },
-            },
-          },
+          [route.status ?? 200]:
+            route.status === 204
+              ? { description: 'Done (no body)' }
+              : {
+                  description: route.status === 201 ? 'Created' : 'Done',
+                  content: {
+                    'application/json': { schema: successSchema(route.envelope, output) },
+                  },
+                },
           400: refused,
           401: refused,
           404: refused,

@@ -5,6 +5,7 @@ import type { EnvelopeKind } from './procedure';
 /**
  * The documented response envelopes. forex-echo: {success, message, data} and {success:false, error};
  * trading-application: the documented body, and {success:false, detail, errors, request_id, timestamp} (plus `code`).
+ * binance-trading-bot: the documented body, and {success:false, error, details: {field, message[, errors]}} (plus `code`).
  */
 
 export function successEnvelope(kind: EnvelopeKind, message: string, data: unknown): Record<string, unknown> {
@@ -13,6 +14,9 @@ export function successEnvelope(kind: EnvelopeKind, message: string, data: unkno
       return { success: true, message, data };
     case 'trading-application':
       // The documented response body itself (it carries its own `success` where the spec shows one).
+      return data as Record<string, unknown>;
+    case 'binance-trading-bot':
+      // The documented resource itself (`response.json()["id"]` in the spec's examples); no message.
       return data as Record<string, unknown>;
   }
 }
@@ -43,6 +47,19 @@ export function errorEnvelope(
         code,
         request_id: context.requestId ?? globalThis.crypto.randomUUID(),
         timestamp: new Date().toISOString(),
+      };
+    }
+    case 'binance-trading-bot': {
+      // {"success": false, "error": "...", "details": {"field": ..., "message": ...}}; all problems in details.errors.
+      const list = details ?? [];
+      const first = list[0];
+      return {
+        success: false,
+        error: message,
+        code,
+        ...(first
+          ? { details: { field: first.path, message: first.message, ...(list.length > 1 ? { errors: list.map((d) => ({ field: d.path, message: d.message })) } : {}) } }
+          : {}),
       };
     }
   }
@@ -82,7 +99,29 @@ export function callResultFromEnvelope(kind: EnvelopeKind, status: number, body:
         },
       };
     }
+    case 'binance-trading-bot':
+      return binanceResult(status, body);
   }
+}
+
+function binanceResult(status: number, body: unknown): CallResult {
+  const envelope = (body ?? {}) as { success?: unknown; error?: unknown; code?: unknown; details?: unknown };
+  if (status < 400) return { ok: true, data: body === undefined || body === '' ? null : body, message: '' };
+  const code = typeof envelope.code === 'string' && envelope.code in ERROR_STATUS ? (envelope.code as ErrorCode) : codeForStatus(status);
+  const d = envelope.details && typeof envelope.details === 'object' ? (envelope.details as { field?: unknown; message?: unknown; errors?: unknown }) : undefined;
+  const list = Array.isArray(d?.errors)
+    ? (d.errors as { field?: unknown; message?: unknown }[]).map((e) => ({ path: String(e.field ?? ''), message: String(e.message ?? '') }))
+    : d && typeof d.message === 'string'
+      ? [{ path: String(d.field ?? ''), message: d.message }]
+      : [];
+  return {
+    ok: false,
+    error: {
+      code,
+      message: typeof envelope.error === 'string' ? envelope.error : `The server answered ${status}`,
+      ...(list.length ? { details: list } : {}),
+    },
+  };
 }
 
 function codeForStatus(status: number): ErrorCode {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import * as backtest from './backtest';
 import * as capital from './capital';
 import * as market from './market';
 import * as mt5 from './mt5';
@@ -57,6 +58,11 @@ export const procedures = {
   'mt5.status': mt5.status,
   'mt5.symbols': mt5.symbols,
   'mt5.accountInfo': mt5.accountInfo,
+  'backtest.create': backtest.createBacktest,
+  'backtest.get': backtest.getBacktest,
+  'backtest.list': backtest.listBacktests,
+  'backtest.delete': backtest.deleteBacktest,
+  'backtest.cancel': backtest.cancelBacktest,
 } as const satisfies Record<string, Procedure>;
 
 export type Procedures = typeof procedures;

@@ -7,8 +7,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * forex-echo wraps as {success, message, data} / {success:false, error};
  * trading-application (/api/v1/...) answers with the documented body as is and fails as
  * {success:false, detail, errors, request_id, timestamp}.
+ * binance-trading-bot (/api/backtest/, /api/signals/, ...) answers with the documented body as is (201 on create,
+ * 204 with no body on delete) and fails as {success:false, error, details: {field, message}} (plus `code`).
  */
-export type EnvelopeKind = 'forex-echo' | 'trading-application';
+export type EnvelopeKind = 'forex-echo' | 'trading-application' | 'binance-trading-bot';
 
 export interface HttpRoute {
   method: HttpMethod;
@@ -17,6 +19,8 @@ export interface HttpRoute {
   envelope: EnvelopeKind;
   /** Answered without the API token (only /health). */
   public?: boolean;
+  /** HTTP status of a success (default 200): 201 Created, 204 No Content (sent without a body). */
+  status?: 200 | 201 | 204;
 }
 
 export interface Procedure<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {

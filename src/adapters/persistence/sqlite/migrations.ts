@@ -3,8 +3,10 @@
  * Never edit a migration that has shipped: add the next number.
  */
 import { tradingMigration } from './migrations/003-trading';
+import { backtestsMigration } from './migrations/005-backtests';
 import { accountsMigration } from './migrations/006-accounts';
 import { taskBrokerMigration } from './migrations/007-task-broker';
+import { signalsPaperMigration } from './migrations/009-signals-paper';
 
 export interface Migration {
   version: number;
@@ -101,6 +103,8 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX custom_strategies_newest_first ON custom_strategies(created_at DESC, id DESC);
     `,
   },
+  backtestsMigration,
   accountsMigration,
   taskBrokerMigration,
+  signalsPaperMigration,
 ];

@@ -1,0 +1,173 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { BacktestExecutor, JobHandle, JobOutcome } from '../../core/backtest/ports';
+import type { BacktestJob } from '../../core/backtest/run-backtest';
+import { CONTROL_CANCEL, CONTROL_DONE, CONTROL_SLOTS, type PoolRequest, type PoolResponse } from './protocol';
+
+/**
+ * The backtest worker pool (node:worker_threads): CPU-heavy runs stay off the thread that serves the UI and the API.
+ *
+ * - `size` threads, started on first use, reused for every job (one job per thread at a time), unref'd so they
+ *   never keep the process alive; a thread that dies is replaced and its job fails with the reason.
+ * - Jobs wait in a FIFO queue until a thread is free. Candle columns in the job are SharedArrayBuffer views:
+ *   postMessage shares that memory with the worker, it does not copy it (only the small job description is cloned).
+ * - Each job has a 16-byte shared control block: the pool sets "cancel", the worker writes its progress (bars
+ *   done) there and polls "cancel" every 65,536 bars, so cancelling and progress cost no messages.
+ *
+ * Threads run src/adapters/workers/backtest-worker.ts (through tsx when running from source), or the bundled
+ * backtest-worker.js next to the bundle in a build.
+ */
+
+export interface PoolOptions {
+  size?: number;
+  /** The worker module; by default the bundled .js next to this file, else the .ts source through tsx. */
+  entry?: URL;
+}
+
+interface Task {
+  id: number;
+  job: BacktestJob;
+  control: Int32Array;
+  onStart: () => void;
+  resolve: (outcome: JobOutcome) => void;
+  reject: (error: Error) => void;
+  started: boolean;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  task: Task | undefined;
+}
+
+/** Default size: the cores less one for the API thread, at least 1 and at most 8 (ECHO_BACKTEST_WORKERS overrides). */
+export function defaultPoolSize(): number {
+  const fromEnv = Number(process.env.ECHO_BACKTEST_WORKERS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return Math.max(1, Math.min(8, availableParallelism() - 1));
+}
+
+const TS_BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+import('tsx/esm/api')
+  .then(({ register }) => { register(); return import(workerData.entry); })
+  .catch((error) => { console.error(error); process.exit(1); });
+`;
+
+function workerEntry(): { url: URL; typescript: boolean } {
+  const bundled = new URL('./backtest-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(bundled))) return { url: bundled, typescript: false };
+  return { url: new URL('./backtest-worker.ts', import.meta.url), typescript: true };
+}
+
+export class BacktestWorkerPool implements BacktestExecutor {
+  readonly size: number;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private readonly entry: { url: URL; typescript: boolean };
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: PoolOptions = {}) {
+    this.size = Math.max(1, options.size ?? defaultPoolSize());
+    this.entry = options.entry ? { url: options.entry, typescript: options.entry.pathname.endsWith('.ts') } : workerEntry();
+  }
+
+  run(job: BacktestJob, onStart: () => void): JobHandle {
+    if (this.closed) throw new Error('the backtest pool is closed');
+    const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
+    let task!: Task;
+    const done = new Promise<JobOutcome>((resolve, reject) => {
+      task = { id: this.nextId++, job, control, onStart, resolve, reject, started: false };
+    });
+    this.queue.push(task);
+    this.pump();
+    return {
+      done,
+      cancel: () => {
+        Atomics.store(control, CONTROL_CANCEL, 1);
+        const queued = this.queue.indexOf(task);
+        if (queued !== -1) {
+          this.queue.splice(queued, 1);
+          task.resolve({ resultsJson: '', summaryJson: '', cancelled: true });
+        }
+      },
+      barsDone: () => Atomics.load(control, CONTROL_DONE),
+    };
+  }
+
+  /** Jobs waiting for a free thread. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const task of this.queue.splice(0)) task.resolve({ resultsJson: '', summaryJson: '', cancelled: true });
+    const slots = this.slots.splice(0);
+    for (const slot of slots) {
+      if (slot.task) Atomics.store(slot.task.control, CONTROL_CANCEL, 1);
+    }
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    for (const slot of slots) slot.task?.reject(new Error('the backtest pool was closed'));
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => s.ready && s.task === undefined);
+      if (!slot) {
+        if (this.slots.length < this.size) this.spawn();
+        return;
+      }
+      const task = this.queue.shift() as Task;
+      slot.task = task;
+      const request: PoolRequest = { type: 'run', id: task.id, job: task.job, control: task.control };
+      slot.worker.postMessage(request);
+    }
+  }
+
+  private spawn(): void {
+    const { url, typescript } = this.entry;
+    const worker = typescript ? new Worker(TS_BOOTSTRAP, { eval: true, workerData: { entry: url.href } }) : new Worker(url);
+    worker.unref();
+    const slot: Slot = { worker, ready: false, task: undefined };
+    this.slots.push(slot);
+    worker.on('message', (message: PoolResponse) => this.onMessage(slot, message));
+    worker.on('error', (error) => this.onExit(slot, error));
+    worker.on('exit', (code) => this.onExit(slot, new Error(`the backtest worker stopped (exit code ${code})`)));
+  }
+
+  private onMessage(slot: Slot, message: PoolResponse): void {
+    if (message.type === 'ready') {
+      slot.ready = true;
+      this.pump();
+      return;
+    }
+    const task = slot.task;
+    if (!task || task.id !== message.id) return;
+    if (message.type === 'started') {
+      task.started = true;
+      try {
+        task.onStart();
+      } catch {
+        /* a listener's problem is not the job's */
+      }
+      return;
+    }
+    slot.task = undefined;
+    if (message.type === 'done') task.resolve({ resultsJson: message.resultsJson, summaryJson: message.summaryJson, cancelled: message.cancelled });
+    else task.reject(new Error(message.message));
+    this.pump();
+  }
+
+  private onExit(slot: Slot, error: Error): void {
+    const index = this.slots.indexOf(slot);
+    if (index === -1) return;
+    this.slots.splice(index, 1);
+    slot.task?.reject(error);
+    slot.task = undefined;
+    if (!this.closed) this.pump();
+  }
+}

@@ -1,0 +1,29 @@
+import { parentPort } from 'node:worker_threads';
+import { runJobToJson } from '../../core/backtest/ports';
+import type { BacktestJob } from '../../core/backtest/run-backtest';
+import { CONTROL_CANCEL, CONTROL_DONE, CONTROL_STARTED, type PoolRequest, type PoolResponse } from './protocol';
+
+/**
+ * A backtest worker thread: runs jobs one at a time. Candle columns arrive as views on SharedArrayBuffers (the
+ * same memory as the API thread's cache, not a copy); cancel and progress go through a small shared Int32Array
+ * that both threads read and write with Atomics, so neither needs a message for them.
+ */
+const port = parentPort;
+if (!port) throw new Error('backtest-worker.ts runs as a worker thread only');
+
+port.on('message', (request: PoolRequest) => {
+  if (request.type !== 'run') return;
+  const control = request.control;
+  Atomics.store(control, CONTROL_STARTED, 1);
+  port.postMessage({ type: 'started', id: request.id } satisfies PoolResponse);
+  try {
+    const outcome = runJobToJson(request.job as BacktestJob, {
+      shouldStop: () => Atomics.load(control, CONTROL_CANCEL) !== 0,
+      progress: (bars) => Atomics.store(control, CONTROL_DONE, bars),
+    });
+    port.postMessage({ type: 'done', id: request.id, ...outcome } satisfies PoolResponse);
+  } catch (error) {
+    port.postMessage({ type: 'error', id: request.id, message: (error as Error)?.message ?? String(error) } satisfies PoolResponse);
+  }
+});
+port.postMessage({ type: 'ready' } satisfies PoolResponse);

@@ -1,0 +1,15 @@
+/** Messages between the backtest pool and its worker threads, and the layout of the shared control block. */
+
+/** Int32 slots of a job's control block (a SharedArrayBuffer both threads see). */
+export const CONTROL_CANCEL = 0;
+export const CONTROL_STARTED = 1;
+export const CONTROL_DONE = 2;
+export const CONTROL_SLOTS = 4;
+
+export type PoolRequest = { type: 'run'; id: number; job: unknown; control: Int32Array };
+
+export type PoolResponse =
+  | { type: 'ready' }
+  | { type: 'started'; id: number }
+  | { type: 'done'; id: number; resultsJson: string; summaryJson: string; cancelled: boolean }
+  | { type: 'error'; id: number; message: string };
