@@ -24,7 +24,13 @@ const main: MainViteConfig = {
       externalizeDeps: { include: ['@github/keytar'] },
       sourcemap: true,
     },
-    { input: { index: resolve(root, 'src/main/index.ts') } },
+    {
+      input: {
+        index: resolve(root, 'src/main/index.ts'),
+        // Backtest worker threads load out/main/backtest-worker.js (see src/adapters/workers/backtest-pool.ts).
+        'backtest-worker': resolve(root, 'src/adapters/workers/backtest-worker.ts'),
+      },
+    },
   ),
 };
 

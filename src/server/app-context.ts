@@ -20,6 +20,11 @@ import { createPaperConnection } from '../adapters/brokers/paper/paper-connectio
 import { createMt5Bridge, type Mt5Bridge } from '../adapters/brokers/mt5/index';
 import { createBrokerRegistry, type BrokerRegistry } from '../core/ports/broker';
 import { LocalMarketFeed } from '../adapters/market-data/live/local-market-feed';
+import type { SecretStore } from '../core/ports/secret-store';
+import { KeytarSecretStore } from '../adapters/secrets/keytar-secret-store';
+import { CcxtAccounts } from '../adapters/brokers/ccxt/ccxt-accounts';
+import type { CcxtInstanceOptions } from '../adapters/brokers/ccxt/ccxt-exchange';
+import { createSqliteAccountRepository } from '../adapters/persistence/sqlite/account-repository';
 import { CandleCache } from '../core/backtest/candle-cache';
 import { BacktestService } from '../core/backtest/service';
 import { createSqliteBacktestRepository } from '../adapters/persistence/sqlite/backtest-repository';
@@ -54,6 +59,10 @@ export interface AppContextOptions {
   /** Offline feed speed in bars per second per task (ECHO_FEED_SPEED, default 1). */
   feedBarsPerSecond?: number;
   maxTasks?: number;
+  /** Where exchange credentials live: the OS keychain (keytar) unless a test passes another store. Never plaintext. */
+  secrets?: SecretStore;
+  /** Settings of every ccxt instance; tests point all exchanges at the local emulator (`apiOrigin`). */
+  exchanges?: CcxtInstanceOptions;
 }
 
 function numberFromEnv(name: string, fallback: number): number {
@@ -90,6 +99,17 @@ export function createAppContext(options: AppContextOptions): AppContext {
   );
   const brokers = createBrokerRegistry();
   brokers.register(createPaperConnection(broker, feed));
+  // ccxt exchange accounts: one connection (ccxt:<account id>) and one ccxt instance per account, secrets from the keychain.
+  const secrets = options.secrets ?? new KeytarSecretStore();
+  const exchangeAccounts = new CcxtAccounts({
+    db,
+    secrets,
+    store,
+    clock,
+    registry: brokers,
+    log: (level, message, data) => logger[level]({ data }, message),
+    ...(options.exchanges ? { instance: options.exchanges } : {}),
+  });
   // MetaTrader 5 through the EchoBridge EA: listens only after /api/mt5/connect (or at start when the last connect asked).
   const mt5 = createMt5Bridge({
     dataDir,
@@ -131,6 +151,13 @@ export function createAppContext(options: AppContextOptions): AppContext {
     mt5: { terminal: mt5, sessionExists: (id) => Boolean(trading.findSession(id)) },
     clock,
     version,
+    accounts: {
+      accounts: createSqliteAccountRepository(db, clock),
+      secrets,
+      exchanges: exchangeAccounts,
+      clock,
+      log: (level, message, data) => logger[level]({ data }, message),
+    },
     backtests,
   });
   logger.info({ dataDir, version }, 'app context ready');
@@ -156,6 +183,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     },
     close() {
       kernel.shutdown();
+      exchangeAccounts.closeAll();
       void backtests.close().then(() => backtestPool.close());
       void mt5.close();
       db.close();

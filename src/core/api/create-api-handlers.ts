@@ -5,6 +5,7 @@ import type { CapitalRepository } from '../ports/capital-repository';
 import type { Clock } from '../ports/clock';
 import type { CustomStrategyRepository } from '../ports/custom-strategy-repository';
 import { createCustomStrategyHandlers } from './custom-strategy-handlers';
+import { createAccountHandlers, type AccountHandlerDeps } from './account-handlers';
 import { createCapitalHandlers } from './capital-handlers';
 import { createMarketHandlers } from './market-handlers';
 import { createMt5Handlers, type Mt5HandlerDeps } from './mt5-handlers';
@@ -17,6 +18,8 @@ export interface ApiDependencies {
   mt5: Mt5HandlerDeps;
   clock: Clock;
   version: string;
+  /** Exchange accounts (/api/v1/accounts): repository, OS keychain, ccxt. */
+  accounts: AccountHandlerDeps;
   backtests: BacktestService;
 }
 
@@ -38,6 +41,7 @@ export function createApiHandlers(deps: ApiDependencies): Handlers {
     ...createCustomStrategyHandlers(deps.customStrategies),
     ...createMarketHandlers(deps.trading),
     ...createMt5Handlers(deps.mt5),
+    ...createAccountHandlers(deps.accounts),
     ...createBacktestHandlers(deps.backtests),
   };
 }

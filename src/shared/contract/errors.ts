@@ -33,6 +33,8 @@ export const ERROR_STATUS = {
   EXCHANGE_UNAVAILABLE: 503,
   /** The exchange answered with an error that has no better code; its message is kept. */
   EXCHANGE_ERROR: 502,
+  /** The account is still used (open positions of trading tasks on it). */
+  ACCOUNT_IN_USE: 409,
   // MetaTrader 5 bridge (/api/mt5/...).
   /** No MetaTrader terminal (EchoBridge EA) is connected and synchronized right now. */
   TERMINAL_NOT_CONNECTED: 409,

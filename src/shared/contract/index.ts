@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import * as backtest from './backtest';
+import * as accounts from './accounts';
 import * as capital from './capital';
 import * as market from './market';
 import * as mt5 from './mt5';
@@ -58,6 +59,14 @@ export const procedures = {
   'mt5.status': mt5.status,
   'mt5.symbols': mt5.symbols,
   'mt5.accountInfo': mt5.accountInfo,
+  'accounts.create': accounts.createAccount,
+  'accounts.list': accounts.listAccounts,
+  'accounts.get': accounts.getAccount,
+  'accounts.updateCredentials': accounts.updateAccountCredentials,
+  'accounts.syncBalance': accounts.syncAccountBalance,
+  'accounts.performance': accounts.accountPerformance,
+  'accounts.delete': accounts.deleteAccount,
+  'accounts.assignGroup': accounts.assignAccountGroup,
   'backtest.create': backtest.createBacktest,
   'backtest.get': backtest.getBacktest,
   'backtest.list': backtest.listBacktests,
