@@ -46,6 +46,7 @@ export interface SizingContext {
   price: number;
   /** capital + realized + floating, account currency. */
   equity(): number;
+  /** Open positions that stay open (those being closed by an order in flight are left out). */
   positions: readonly Position[];
 }
 

@@ -337,7 +337,8 @@ export class StrategyRunner implements StrategyContext {
     return {
       price: this.lastClose,
       equity: () => this.options.capital + this.realizedPnl + this.floatingPnl(),
-      positions: this.positions,
+      // A position with a close order in flight (a reversal) frees its money: it is not committed any more.
+      positions: this.closing.size > 0 ? this.positions.filter((p) => !this.closing.has(p.id)) : this.positions,
     };
   }
 
