@@ -6,8 +6,9 @@ import type { FeedSubscription, MarketFeed } from '../ports/market-feed';
 import type { Severity } from '../ports/notifier';
 import type { TaskRecord, TradingRepository } from '../ports/trading-repository';
 import type { Strategy } from '../strategies/strategy';
+import { DomainError } from '../../shared/contract/errors';
 import { BarBuffer } from './bar-buffer';
-import { StrategyRunner, type EngineEvent } from './strategy-runner';
+import { StrategyRunner, type AccountRules, type EngineEvent, type RaisedSignal } from './strategy-runner';
 
 export interface ActorEvent {
   type: string;
@@ -30,6 +31,10 @@ export interface TaskActorDeps {
   publish(events: ActorEvent[]): void;
   /** The task ended on an error: the kernel marks it failed and forgets the actor. */
   onFailed(task: TaskRecord, error: unknown): void;
+  /** Signals the strategy reports on live bars, called inside the bar's transaction (the signals API stores them). */
+  onSignal?: (signal: RaisedSignal) => void;
+  /** Account-wide rules over the task's opening orders (paper trading). */
+  account?: AccountRules;
 }
 
 const fmt = (n: number, digits: number) => n.toFixed(digits);
@@ -62,6 +67,8 @@ export class TaskActor {
   /** Set while the broker's link is down or being reconciled: the strategy still sees bars but sends nothing. */
   private holdReason: string | null = null;
   private readonly simulated: SimulatedBroker | undefined;
+  /** Manual closes waiting for their position's close: position id → resolve. */
+  private readonly closeWaiters = new Map<string, (trade: ClosedTrade) => void>();
   lastBar: Candle | undefined;
 
   constructor(
@@ -93,6 +100,8 @@ export class TaskActor {
       accountRate: (price) => quoteToAccountRate(instrument, 'USD', price) ?? Number.NaN,
       floatingLossThresholdPct: task.floatingLossThresholdPct,
       onEvent: (event) => this.onEngineEvent(event),
+      ...(deps.onSignal ? { onSignal: deps.onSignal } : {}),
+      ...(deps.account ? { account: deps.account } : {}),
     });
   }
 
@@ -236,6 +245,38 @@ export class TaskActor {
     if (this.simulated) this.deps.execution.setListener(taskId, undefined);
   }
 
+  /**
+   * A manual close of one position: a close order journaled and sent like any other (on the paper broker it fills at
+   * the next bar's open). Resolves with the closed trade; rejects after `timeoutMs` if the position is still open.
+   */
+  closePosition(positionId: string, note: string, timeoutMs: number): Promise<ClosedTrade> {
+    if (this.stopped) return Promise.reject(new DomainError('UNAVAILABLE', `Task ${this.task.id} is stopped`));
+    if (!this.runner.positions.some((p) => p.id === positionId)) {
+      return Promise.reject(new DomainError('NOT_FOUND', `Position ${positionId} is not open in task ${this.task.id}`));
+    }
+    if (this.holdReason) return Promise.reject(new DomainError('UNAVAILABLE', `The close was not sent: ${this.holdReason}`));
+    const closed = new Promise<ClosedTrade>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.closeWaiters.delete(positionId);
+        reject(new DomainError('UNAVAILABLE', `The close order of position ${positionId} was sent but has not filled within ${Math.round(timeoutMs / 1000)} s: the market feed delivered no new bar; it fills at the next one`));
+      }, timeoutMs);
+      timer.unref?.();
+      this.closeWaiters.set(positionId, (trade) => {
+        clearTimeout(timer);
+        resolve(trade);
+      });
+    });
+    this.deps.repo.transaction(() => {
+      this.runner.close(positionId, 'manual', note);
+      this.flushEvents();
+    });
+    this.publishCommitted();
+    const outbox = this.outbox;
+    this.outbox = [];
+    for (const order of outbox) void this.transmit(order);
+    return closed;
+  }
+
   /** Journal first, then the broker: an order the app decided is on disk before it can reach the market. */
   private send(order: SubmitOrder): void {
     const { repo } = this.deps;
@@ -353,6 +394,11 @@ export class TaskActor {
   private onClosed(trade: ClosedTrade): void {
     this.deps.repo.insertTrade(trade);
     this.runner.applyClosed(trade);
+    const waiter = this.closeWaiters.get(trade.positionId);
+    if (waiter) {
+      this.closeWaiters.delete(trade.positionId);
+      waiter(trade);
+    }
   }
 
   private onCancelled(clientOrderId: string, reason: string): void {

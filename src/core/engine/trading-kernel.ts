@@ -7,6 +7,8 @@ import type { Notifier } from '../ports/notifier';
 import type { TaskRecord, TradingRepository } from '../ports/trading-repository';
 import { resolveConfig } from '../strategies/params';
 import type { StrategyDefinition } from '../strategies/strategy';
+import type { ClosedTrade } from '../domain/trading';
+import type { AccountRules, RaisedSignal } from './strategy-runner';
 import { TaskActor, type ActorEvent } from './task-actor';
 
 export interface StrategyCatalog {
@@ -29,6 +31,10 @@ export interface KernelOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string, data?: unknown) => void;
   /** Everything that happened, for push to the UI. */
   onEvents?: (events: ActorEvent[]) => void;
+  /** Signals the strategies report on live bars, inside the bar's transaction (stored for the signals API). */
+  onSignal?: (task: TaskRecord, signal: RaisedSignal) => void;
+  /** Account-wide rules over a task's opening orders (paper trading), looked up whenever the task (re)starts. */
+  accountRules?: (task: TaskRecord) => AccountRules | undefined;
 }
 
 export interface StartTaskRequest {
@@ -40,6 +46,8 @@ export interface StartTaskRequest {
   allocationStrategy?: string;
   /** Broker connection id; 'paper' by default. */
   broker?: string;
+  /** Capital to trade with instead of the pair allocation or the default (paper trading's initial_capital). */
+  capital?: number;
 }
 
 export interface StartedTask {
@@ -142,7 +150,10 @@ export class TradingKernel {
       );
     }
     const warnings = [...resolution.warnings];
-    const capital = this.capitalFor(session.userId, request.pair, request.allocationStrategy, warnings);
+    const capital =
+      request.capital !== undefined
+        ? { amount: request.capital, source: 'default' as const, pairAllocationId: null, thresholdPct: null }
+        : this.capitalFor(session.userId, request.pair, request.allocationStrategy, warnings);
     const magic = typeof resolution.config.magic_number === 'number' ? resolution.config.magic_number : DEFAULT_MAGIC;
     const task = repo.transaction(() =>
       repo.insertTask({
@@ -215,6 +226,8 @@ export class TradingKernel {
       warmUpBars: this.options.warmUpBars,
       publish: (events) => this.publish(events),
       onFailed: (failed, error) => this.fail(failed, error),
+      ...(this.options.onSignal ? { onSignal: (signal: RaisedSignal) => this.options.onSignal?.(task, signal) } : {}),
+      ...this.accountRulesOf(task),
     });
     this.actors.set(task.id, actor);
     try {
@@ -225,6 +238,25 @@ export class TradingKernel {
       this.fail(task, error);
       throw new DomainError('INTERNAL', `Task ${task.id} could not start: ${(error as Error).message}`);
     }
+  }
+
+  private accountRulesOf(task: TaskRecord): { account?: AccountRules } {
+    const account = this.options.accountRules?.(task);
+    return account ? { account } : {};
+  }
+
+  /**
+   * Closes one open position by hand, through its task: a journaled close order like any other. Resolves with the
+   * closed trade once it filled (on the paper broker at the next bar's open), or rejects after `timeoutMs`.
+   */
+  async closePosition(positionId: string, options: { note: string; timeoutMs: number }): Promise<ClosedTrade> {
+    const position = this.options.repo.listPositions().find((p) => p.id === positionId);
+    if (!position) throw new DomainError('NOT_FOUND', `Position ${positionId} is not open`);
+    const actor = this.actors.get(Number(position.taskId));
+    if (!actor) {
+      throw new DomainError('UNAVAILABLE', `The task of position ${positionId} (task ${position.taskId}) is not running; resume it first`);
+    }
+    return actor.closePosition(positionId, options.note, options.timeoutMs);
   }
 
   private publish(events: ActorEvent[]): void {
