@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createAppContext } from './app-context';
+import { createAppContext, type AppContextOptions } from './app-context';
 import { loadOrCreateApiToken, LoginCodes } from './api-token';
 import { resolveDataDir } from './data-dir';
 import { createHttpServer } from './http/create-http-server';
@@ -19,6 +19,8 @@ export interface HeadlessOptions {
   port: number;
   dataDir: string;
   uiDir?: string;
+  /** Composition overrides for tests: a secret store, ccxt pointed at the local exchange emulator. */
+  context?: Pick<AppContextOptions, 'secrets' | 'exchanges'>;
 }
 
 export interface HeadlessInstance {
@@ -33,7 +35,7 @@ export interface HeadlessInstance {
 
 export async function startHeadless(options: HeadlessOptions): Promise<HeadlessInstance> {
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  const context = createAppContext({ dataDir: options.dataDir, version });
+  const context = createAppContext({ ...options.context, dataDir: options.dataDir, version });
   const { token, file: tokenFile } = loadOrCreateApiToken(options.dataDir);
   const loginCodes = new LoginCodes();
   const server = await createHttpServer({

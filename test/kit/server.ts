@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHeadless, type HeadlessInstance } from '../../src/server/headless';
+import { startHeadless, type HeadlessInstance, type HeadlessOptions } from '../../src/server/headless';
 
 export interface TestServer extends HeadlessInstance {
   dataDir: string;
@@ -11,9 +11,9 @@ export interface TestServer extends HeadlessInstance {
 }
 
 /** A real headless server on an ephemeral loopback port with a fresh data directory (real SQLite file). */
-export async function startTestServer(options: { dataDir?: string; uiDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; uiDir?: string; context?: HeadlessOptions['context'] } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'echo-test-'));
-  const instance = await startHeadless({ port: 0, dataDir, ...(options.uiDir ? { uiDir: options.uiDir } : {}) });
+  const instance = await startHeadless({ port: 0, dataDir, ...(options.uiDir ? { uiDir: options.uiDir } : {}), ...(options.context ? { context: options.context } : {}) });
   return {
     ...instance,
     dataDir,
