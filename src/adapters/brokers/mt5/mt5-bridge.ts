@@ -880,6 +880,9 @@ export class Mt5Bridge implements BrokerConnection, ExecutionClient, MarketFeed,
       case 'connected':
         detail = `Connected to MetaTrader 5 build ${hello?.terminal.build ?? '?'} (${who}); the terminal is online`;
         if (!this.tradeAllowed) setupHint = 'Algo Trading is off in the terminal or for EchoBridge: switch it on, else orders are refused.';
+        else if (this.book.account && this.book.account.margin_mode !== 'hedging') {
+          setupHint = `This account is a ${this.book.account.margin_mode} account (one position per symbol): use a hedging account, so that each task keeps its own positions.`;
+        }
         break;
       case 'broker_disconnected':
         detail = `The link to MetaTrader is up, but the terminal has lost its connection to the trade server (${who}); no orders are sent`;

@@ -60,6 +60,8 @@ export const accountSchema = z.object({
   profit: num.default(0),
   trade_mode: z.string().default('unknown'),
   trade_allowed: z.boolean().default(true),
+  /** hedging (one position per order: what tasks need), netting (one per symbol) or exchange. */
+  margin_mode: z.string().default('hedging'),
 });
 export type Mt5AccountWire = z.infer<typeof accountSchema>;
 
