@@ -98,6 +98,15 @@ export function toDomainError(error: unknown, context: ErrorContext): DomainErro
   const { exchange, action } = context;
   const says = exchangeSays(error, context.secrets);
   const text = error instanceof Error ? error.message : String(error);
+  const authLike = /signature .*not valid|invalid api[- ]?key|api[- ]?key .*(invalid|format)|permissions? for action/i.test(text);
+  if (authLike && error instanceof DDoSProtection) {
+    // Binance answers -2015 both for a revoked/changed key and for a temporary ban of a key that worked before.
+    return new DomainError(
+      'EXCHANGE_AUTH_FAILED',
+      `${exchange} refused this account's API key when asked to ${action} (${says}). The key may have been changed or revoked ` +
+        `(update it with update-credentials), lack a permission, not allow this IP — or be banned for a few minutes after too many requests.`,
+    );
+  }
   if (error instanceof RateLimitExceeded || error instanceof DDoSProtection) {
     return new DomainError(
       'RATE_LIMITED',
@@ -123,7 +132,6 @@ export function toDomainError(error: unknown, context: ErrorContext): DomainErro
   if (error instanceof OperationFailed) {
     return new DomainError('EXCHANGE_UNAVAILABLE', `${exchange} failed to ${action} on its side (${says}); try again shortly.`);
   }
-  const authLike = /signature .*not valid|invalid api[- ]?key|api[- ]?key .*(invalid|format)|permissions? for action/i.test(text);
   if (error instanceof AuthenticationError || error instanceof PermissionDenied || error instanceof AccountSuspended || error instanceof AccountNotEnabled || authLike) {
     return new DomainError(
       'EXCHANGE_AUTH_FAILED',
