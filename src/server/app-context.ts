@@ -29,6 +29,10 @@ import { CandleCache } from '../core/backtest/candle-cache';
 import { BacktestService } from '../core/backtest/service';
 import { createSqliteBacktestRepository } from '../adapters/persistence/sqlite/backtest-repository';
 import { BacktestWorkerPool } from '../adapters/workers/backtest-pool';
+import { PoolResearchExecutor } from '../adapters/workers/research-executor';
+import { createSqliteResearchRepository } from '../adapters/persistence/sqlite/research-repository';
+import { ResearchService } from '../core/research/service';
+import { backtestTradesFrom } from '../core/research/backtest-trades';
 
 export interface AppContext {
   dataDir: string;
@@ -136,12 +140,20 @@ export function createAppContext(options: AppContextOptions): AppContext {
   });
   // Backtests run in a worker pool on candles shared through SharedArrayBuffers (see core/backtest).
   const backtestPool = new BacktestWorkerPool();
+  const backtestRepo = createSqliteBacktestRepository(db);
+  const candleCache = new CandleCache(store);
   const backtests = new BacktestService({
-    repo: createSqliteBacktestRepository(db),
-    cache: new CandleCache(store),
+    repo: backtestRepo,
+    cache: candleCache,
     executor: backtestPool,
     clock,
     strategies: { find: findStrategy, all: () => builtinStrategies },
+    log: (level, message, data) => logger[level]({ data }, message),
+  });
+  // Optimization, walk-forward and Monte Carlo: the same pool (named tasks) and the same shared candles.
+  const research = new ResearchService({
+    repo: createSqliteResearchRepository(db),
+    clock,
     log: (level, message, data) => logger[level]({ data }, message),
   });
   const handlers = createApiHandlers({
@@ -159,6 +171,13 @@ export function createAppContext(options: AppContextOptions): AppContext {
       log: (level, message, data) => logger[level]({ data }, message),
     },
     backtests,
+    research: {
+      service: research,
+      executor: new PoolResearchExecutor(backtestPool),
+      cache: candleCache,
+      strategies: { find: findStrategy, all: () => builtinStrategies },
+      backtests: backtestTradesFrom(backtestRepo),
+    },
   });
   logger.info({ dataDir, version }, 'app context ready');
   return {
@@ -184,6 +203,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     close() {
       kernel.shutdown();
       exchangeAccounts.closeAll();
+      research.shutdown();
       void backtests.close().then(() => backtestPool.close());
       void mt5.close();
       db.close();

@@ -1,4 +1,8 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqliteCandleStore } from '../../src/adapters/persistence/sqlite/candle-store';
+import { DATABASE_FILE, openDatabase, type SqliteDatabase } from '../../src/adapters/persistence/sqlite/database';
+import { loadCandles } from '../kit/candles';
 import { createIpcInvokeHandler } from '../../src/main/ipc-router';
 import { callResultFromEnvelope } from '../../src/shared/contract/envelope';
 import { toHttpRequest } from '../../src/shared/contract/http-mapping';
@@ -16,6 +20,16 @@ type Case = [ProcedureName, unknown | ((state: TransportState) => unknown)];
 interface TransportState {
   sessionId?: string;
 }
+const RESEARCH_BASE = {
+  symbols: ['XAGUSD'],
+  timeframe: '1h',
+  start_date: '2019-01-01T00:00:00Z',
+  end_date: '2019-06-01T00:00:00Z',
+  strategy: 'simple_ma',
+  initial_capital: 10_000,
+  sizing: 'fixed_lots',
+  position_size: 0.1,
+};
 const withSession = (build: (sessionId: string) => Record<string, unknown>) => (state: TransportState) => build(state.sessionId ?? 'missing');
 
 const cases: Case[] = [
@@ -116,6 +130,29 @@ const cases: Case[] = [
   ['backtest.get', { id: 1 }],
   ['backtest.cancel', { id: 1 }],
   ['backtest.delete', { id: 1 }],
+  // Research jobs (binance envelope). XAGUSD H1 Jan–Jun 2019 is stored in every transport's database (beforeAll):
+  // a valid create answers 201 PENDING at once, whatever happens after.
+  ['optimization.create', { name: 'Parity grid', ...RESEARCH_BASE, parameter_ranges: { fast_period: [5, 10], slow_period: { min: 20, max: 40, step: 20 } }, optimization_metric: 'roi' }],
+  ['optimization.create', { name: 'Parity grid', ...RESEARCH_BASE, parameter_ranges: { fast_perod: [5] } }],
+  ['optimization.create', { name: 'Parity grid', ...RESEARCH_BASE, parameter_ranges: {}, optimization_metric: 'luck', search: 'everything' }],
+  ['optimization.list', { status: 'FAILED' }],
+  ['optimization.list', { page_size: 0 }],
+  ['optimization.get', { id: 999 }],
+  ['optimization.cancel', { id: 999 }],
+  ['optimization.delete', { id: 999 }],
+  ['walkforward.create', { name: 'Parity WF', ...RESEARCH_BASE, in_sample_days: 60, out_sample_days: 30, parameter_ranges: { fast_period: [5, 10] } }],
+  ['walkforward.create', { name: 'Parity WF', ...RESEARCH_BASE, in_sample_days: 400, out_sample_days: 30, parameter_ranges: { fast_period: [5, 10] } }],
+  ['walkforward.create', { name: 'Parity WF', symbols: ['XAGUSD'], timeframe: '1h', in_sample_days: 0 }],
+  ['walkforward.list', {}],
+  ['walkforward.get', { id: 999 }],
+  ['walkforward.cancel', { id: 999 }],
+  ['walkforward.delete', { id: 999 }],
+  ['montecarlo.create', { backtest_id: 999, num_simulations: 1000, confidence_levels: [0.9, 0.95, 0.99] }],
+  ['montecarlo.create', { backtest_id: 1, num_simulations: 0, confidence_levels: [1.5], method: 'guess' }],
+  ['montecarlo.list', { status: 'COMPLETED' }],
+  ['montecarlo.get', { id: 999 }],
+  ['montecarlo.cancel', { id: 999 }],
+  ['montecarlo.delete', { id: 999 }],
 ];
 
 const VOLATILE = new Set(['token_file', 'created_at', 'updated_at', 'started_at', 'stopped_at', 'time', 'session_id']);
@@ -142,6 +179,14 @@ beforeAll(async () => {
   direct = createDirectApi();
   ipcBackend = createDirectApi();
   server = await startTestServer();
+  // Silver H1 candles for the research jobs, in every transport's database (XAGUSD is traded by no other case).
+  const silver = loadCandles('XAGUSD_H1_2018-04_2026-05.csv');
+  const a = silver.time.findIndex((t) => t >= Date.UTC(2018, 11, 1));
+  const b = silver.time.findIndex((t) => t >= Date.UTC(2019, 6, 1));
+  const bars = { time: silver.time.slice(a, b), open: silver.open.slice(a, b), high: silver.high.slice(a, b), low: silver.low.slice(a, b), close: silver.close.slice(a, b), volume: silver.volume.slice(a, b), length: b - a };
+  const serverDb: SqliteDatabase = openDatabase(join(server.dataDir, DATABASE_FILE));
+  for (const db of [direct.context.db, ipcBackend.context.db, serverDb]) createSqliteCandleStore(db).write('XAGUSD', '1H', bars);
+  serverDb.close();
 });
 afterAll(async () => {
   delete process.env.ECHO_FEED_SPEED;
@@ -182,6 +227,44 @@ describe('contract parity: direct call = HTTP = IPC', () => {
       expect(b, `HTTP vs direct for ${name} ${JSON.stringify(input)}`).toEqual(a);
       expect(c, `IPC vs direct for ${name} ${JSON.stringify(input)}`).toEqual(a);
     }
+  });
+
+  it('research jobs end with the same seeded results in every transport; Monte Carlo answers PENDING the same way', async () => {
+    const ipc = createIpcInvokeHandler(ipcBackend.context.handlers, { isTrustedSender: (url) => url === 'app://echo/index.html' });
+    const event = { senderFrame: { url: 'app://echo/index.html' } };
+    const transports: ((name: ProcedureName, input: unknown) => Promise<CallResult>)[] = [
+      (name, input) => direct.call(name, input),
+      (name, input) => viaHttp(name, input),
+      (name, input) => ipc(event, name, input) as Promise<CallResult>,
+    ];
+    const finished = async (call: (name: ProcedureName, input: unknown) => Promise<CallResult>, name: ProcedureName, id: number) => {
+      for (let i = 0; i < 400; i++) {
+        const result = await call(name, { id });
+        const status = result.ok ? (result.data as { status: string }).status : 'missing';
+        if (status !== 'PENDING' && status !== 'RUNNING') return result;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`${name} ${id} did not finish`);
+    };
+    const same = (results: CallResult[]) => {
+      const [a, ...rest] = results.map((r) => JSON.parse(JSON.stringify(normalize(r, {}), (k, v) => (k === 'completed_at' && v ? '<volatile>' : v))));
+      for (const other of rest) expect(other).toEqual(a);
+      return a;
+    };
+    // The optimization (id 1) and the walk-forward test (id 2) created by the cases above.
+    const optimizations = same(await Promise.all(transports.map((t) => finished(t, 'optimization.get', 1))));
+    expect(optimizations).toMatchObject({ ok: true, data: { status: 'COMPLETED', results: { evaluated: 4 } } });
+    const walkForwards = same(await Promise.all(transports.map((t) => finished(t, 'walkforward.get', 2))));
+    expect(walkForwards).toMatchObject({ ok: true, data: { status: 'COMPLETED' } });
+    // Monte Carlo needs a completed backtest: the same one in each transport.
+    const backtest = { name: 'Parity MC', ...RESEARCH_BASE, strategy_params: { fast_period: 5, slow_period: 20 } };
+    const backtests = await Promise.all(transports.map((t) => t('backtest.create', backtest)));
+    const id = (backtests[0] as { data: { id: number } }).data.id;
+    same(await Promise.all(transports.map((t) => finished(t, 'backtest.get', id))));
+    const created = same(await Promise.all(transports.map((t) => t('montecarlo.create', { backtest_id: id, num_simulations: 500, seed: 3 }))));
+    expect(created).toMatchObject({ ok: true, data: { status: 'PENDING', progress: 0, results: null, backtest_id: id } });
+    const mc = same(await Promise.all(transports.map((t) => finished(t, 'montecarlo.get', (created as { data: { id: number } }).data.id))));
+    expect(mc).toMatchObject({ ok: true, data: { status: 'COMPLETED', results: { num_simulations: 500 } } });
   });
 
   it('covers every procedure of the contract', () => {

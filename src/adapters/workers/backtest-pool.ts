@@ -20,6 +20,20 @@ import { CONTROL_CANCEL, CONTROL_DONE, CONTROL_SLOTS, type PoolRequest, type Poo
  * backtest-worker.js next to the bundle in a build.
  */
 
+/** What a named worker task (runTask) ends with; `value` is undefined when it was cancelled before it ran. */
+export interface TaskOutcome<T> {
+  value: T;
+  cancelled: boolean;
+}
+
+export interface TaskHandle<T> {
+  readonly done: Promise<TaskOutcome<T>>;
+  /** Cooperative: the task polls the cancel flag of its control block. */
+  cancel(): void;
+  /** What the task wrote to the progress slot of its control block (its own unit). */
+  progress(): number;
+}
+
 export interface PoolOptions {
   size?: number;
   /** The worker module; by default the bundled .js next to this file, else the .ts source through tsx. */
@@ -29,9 +43,11 @@ export interface PoolOptions {
 interface Task {
   id: number;
   job: BacktestJob;
+  /** A named worker task (worker-tasks.ts) instead of a backtest job. */
+  named?: { kind: string; payload: unknown };
   control: Int32Array;
   onStart: () => void;
-  resolve: (outcome: JobOutcome) => void;
+  resolve: (outcome: JobOutcome | TaskOutcome<unknown>) => void;
   reject: (error: Error) => void;
   started: boolean;
 }
@@ -80,7 +96,7 @@ export class BacktestWorkerPool implements BacktestExecutor {
     const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
     let task!: Task;
     const done = new Promise<JobOutcome>((resolve, reject) => {
-      task = { id: this.nextId++, job, control, onStart, resolve, reject, started: false };
+      task = { id: this.nextId++, job, control, onStart, resolve: (outcome) => resolve(outcome as JobOutcome), reject, started: false };
     });
     this.queue.push(task);
     this.pump();
@@ -95,6 +111,36 @@ export class BacktestWorkerPool implements BacktestExecutor {
         }
       },
       barsDone: () => Atomics.load(control, CONTROL_DONE),
+    };
+  }
+
+  /**
+   * Runs a named worker task (see worker-tasks.ts: research jobs' backtest batches and Monte Carlo) on the same threads
+   * and queue as backtests, with the same control block for cancel and progress. The payload is cloned to the thread
+   * (SharedArrayBuffer-backed arrays in it are shared, not copied).
+   */
+  runTask<T>(kind: string, payload: unknown): TaskHandle<T> {
+    if (this.closed) throw new Error('the backtest pool is closed');
+    const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
+    let task!: Task;
+    const done = new Promise<TaskOutcome<T>>((resolve, reject) => {
+      const settle = (outcome: JobOutcome | TaskOutcome<unknown>) =>
+        resolve('value' in outcome ? (outcome as TaskOutcome<T>) : { value: undefined as T, cancelled: true });
+      task = { id: this.nextId++, job: undefined as unknown as BacktestJob, named: { kind, payload }, control, onStart: () => {}, resolve: settle, reject, started: false };
+    });
+    this.queue.push(task);
+    this.pump();
+    return {
+      done,
+      cancel: () => {
+        Atomics.store(control, CONTROL_CANCEL, 1);
+        const queued = this.queue.indexOf(task);
+        if (queued !== -1) {
+          this.queue.splice(queued, 1);
+          task.resolve({ value: undefined, cancelled: true });
+        }
+      },
+      progress: () => Atomics.load(control, CONTROL_DONE),
     };
   }
 
@@ -123,7 +169,9 @@ export class BacktestWorkerPool implements BacktestExecutor {
       }
       const task = this.queue.shift() as Task;
       slot.task = task;
-      const request: PoolRequest = { type: 'run', id: task.id, job: task.job, control: task.control };
+      const request: PoolRequest = task.named
+        ? { type: 'task', id: task.id, kind: task.named.kind, payload: task.named.payload, control: task.control }
+        : { type: 'run', id: task.id, job: task.job, control: task.control };
       slot.worker.postMessage(request);
     }
   }
@@ -158,6 +206,7 @@ export class BacktestWorkerPool implements BacktestExecutor {
     }
     slot.task = undefined;
     if (message.type === 'done') task.resolve({ resultsJson: message.resultsJson, summaryJson: message.summaryJson, cancelled: message.cancelled });
+    else if (message.type === 'result') task.resolve({ value: message.value, cancelled: message.cancelled });
     else task.reject(new Error(message.message));
     this.pump();
   }

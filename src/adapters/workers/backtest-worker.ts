@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { runJobToJson } from '../../core/backtest/ports';
 import type { BacktestJob } from '../../core/backtest/run-backtest';
 import { CONTROL_CANCEL, CONTROL_DONE, CONTROL_STARTED, type PoolRequest, type PoolResponse } from './protocol';
+import { WORKER_TASKS } from './worker-tasks';
 
 /**
  * A backtest worker thread: runs jobs one at a time. Candle columns arrive as views on SharedArrayBuffers (the
@@ -12,11 +13,17 @@ const port = parentPort;
 if (!port) throw new Error('backtest-worker.ts runs as a worker thread only');
 
 port.on('message', (request: PoolRequest) => {
-  if (request.type !== 'run') return;
   const control = request.control;
   Atomics.store(control, CONTROL_STARTED, 1);
   port.postMessage({ type: 'started', id: request.id } satisfies PoolResponse);
   try {
+    if (request.type === 'task') {
+      const task = WORKER_TASKS[request.kind];
+      if (!task) throw new Error(`unknown worker task "${request.kind}"`);
+      const { value, cancelled } = task(request.payload, control);
+      port.postMessage({ type: 'result', id: request.id, value, cancelled } satisfies PoolResponse);
+      return;
+    }
     const outcome = runJobToJson(request.job as BacktestJob, {
       shouldStop: () => Atomics.load(control, CONTROL_CANCEL) !== 0,
       progress: (bars) => Atomics.store(control, CONTROL_DONE, bars),

@@ -6,10 +6,14 @@ export const CONTROL_STARTED = 1;
 export const CONTROL_DONE = 2;
 export const CONTROL_SLOTS = 4;
 
-export type PoolRequest = { type: 'run'; id: number; job: unknown; control: Int32Array };
+export type PoolRequest =
+  | { type: 'run'; id: number; job: unknown; control: Int32Array }
+  /** Other CPU-heavy work (research jobs): `kind` names a function of worker-tasks.ts, `payload` is its input. */
+  | { type: 'task'; id: number; kind: string; payload: unknown; control: Int32Array };
 
 export type PoolResponse =
   | { type: 'ready' }
   | { type: 'started'; id: number }
   | { type: 'done'; id: number; resultsJson: string; summaryJson: string; cancelled: boolean }
+  | { type: 'result'; id: number; value: unknown; cancelled: boolean }
   | { type: 'error'; id: number; message: string };

@@ -9,6 +9,7 @@ import { createAccountHandlers, type AccountHandlerDeps } from './account-handle
 import { createCapitalHandlers } from './capital-handlers';
 import { createMarketHandlers } from './market-handlers';
 import { createMt5Handlers, type Mt5HandlerDeps } from './mt5-handlers';
+import { createResearchHandlers, type ResearchHandlerDeps } from './research-handlers';
 import { createTradingHandlers, type TradingHandlerDeps } from './trading-handlers';
 
 export interface ApiDependencies {
@@ -21,6 +22,8 @@ export interface ApiDependencies {
   /** Exchange accounts (/api/v1/accounts): repository, OS keychain, ccxt. */
   accounts: AccountHandlerDeps;
   backtests: BacktestService;
+  /** Optimization, walk-forward and Monte Carlo jobs (/api/optimize/, /api/walkforward/, /api/montecarlo/). */
+  research: ResearchHandlerDeps;
 }
 
 /** The ONE implementation of the contract. HTTP, IPC and tests all call these same functions. */
@@ -43,5 +46,6 @@ export function createApiHandlers(deps: ApiDependencies): Handlers {
     ...createMt5Handlers(deps.mt5),
     ...createAccountHandlers(deps.accounts),
     ...createBacktestHandlers(deps.backtests),
+    ...createResearchHandlers(deps.research),
   };
 }

@@ -87,8 +87,7 @@ export class BacktestService {
       if (coverage) problems.push({ path: `symbols.${k}`, message: coverage });
     });
     if (problems.length) {
-      const insufficient = problems.some((p) => p.message.startsWith('Insufficient'));
-      throw new DomainError('VALIDATION_FAILED', insufficient ? `Insufficient historical data: ${problems.map((p) => p.message).join('; ')}` : problems.map((p) => p.message).join('; '), problems);
+      throw new DomainError('VALIDATION_FAILED', problems.map((p) => p.message).join('; '), problems);
     }
     const settings: BacktestSettings = {
       name: input.name,

@@ -5,18 +5,9 @@
  * factor without a losing trade) ranks below every defined one. Ties keep the earlier grid point, so the ranking
  * is deterministic.
  */
-export const OPTIMIZATION_METRICS = [
-  'sharpe_ratio',
-  'sortino_ratio',
-  'roi',
-  'total_pnl',
-  'profit_factor',
-  'win_rate',
-  'expectancy',
-  'cagr',
-  'max_drawdown',
-  'calmar_ratio',
-] as const;
+import { OPTIMIZATION_METRICS } from '../../shared/contract/research';
+
+export { OPTIMIZATION_METRICS };
 export type OptimizationMetric = (typeof OPTIMIZATION_METRICS)[number];
 
 export const DEFAULT_OPTIMIZATION_METRIC: OptimizationMetric = 'sharpe_ratio';

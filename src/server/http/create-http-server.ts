@@ -47,6 +47,7 @@ const PREFIX_ENVELOPES: readonly (readonly [prefix: string, kind: EnvelopeKind])
   ['/api/paper-trading/', 'binance-trading-bot'],
   ['/api/walkforward/', 'binance-trading-bot'],
   ['/api/montecarlo/', 'binance-trading-bot'],
+  ['/api/optimize/', 'binance-trading-bot'],
   ['/api/mltuning/', 'binance-trading-bot'],
 ];
 

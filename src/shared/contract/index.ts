@@ -3,6 +3,7 @@ import * as backtest from './backtest';
 import * as accounts from './accounts';
 import * as capital from './capital';
 import * as market from './market';
+import * as research from './research';
 import * as mt5 from './mt5';
 import * as system from './system';
 import * as trading from './trading';
@@ -72,6 +73,21 @@ export const procedures = {
   'backtest.list': backtest.listBacktests,
   'backtest.delete': backtest.deleteBacktest,
   'backtest.cancel': backtest.cancelBacktest,
+  'optimization.create': research.optimization.create,
+  'optimization.get': research.optimization.get,
+  'optimization.list': research.optimization.list,
+  'optimization.delete': research.optimization.delete,
+  'optimization.cancel': research.optimization.cancel,
+  'walkforward.create': research.walkForward.create,
+  'walkforward.get': research.walkForward.get,
+  'walkforward.list': research.walkForward.list,
+  'walkforward.delete': research.walkForward.delete,
+  'walkforward.cancel': research.walkForward.cancel,
+  'montecarlo.create': research.monteCarlo.create,
+  'montecarlo.get': research.monteCarlo.get,
+  'montecarlo.list': research.monteCarlo.list,
+  'montecarlo.delete': research.monteCarlo.delete,
+  'montecarlo.cancel': research.monteCarlo.cancel,
 } as const satisfies Record<string, Procedure>;
 
 export type Procedures = typeof procedures;

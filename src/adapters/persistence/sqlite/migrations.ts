@@ -6,6 +6,7 @@ import { tradingMigration } from './migrations/003-trading';
 import { backtestsMigration } from './migrations/005-backtests';
 import { accountsMigration } from './migrations/006-accounts';
 import { taskBrokerMigration } from './migrations/007-task-broker';
+import { researchMigration } from './migrations/008-research';
 import { signalsPaperMigration } from './migrations/009-signals-paper';
 
 export interface Migration {
@@ -106,5 +107,6 @@ export const migrations: readonly Migration[] = [
   backtestsMigration,
   accountsMigration,
   taskBrokerMigration,
+  researchMigration,
   signalsPaperMigration,
 ];
