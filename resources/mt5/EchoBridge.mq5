@@ -786,13 +786,13 @@ void CmdSubscribe(const string line, const string id)
    string unknown  = "";
    for(int i = 0; i < ArraySize(symbols); i++)
      {
-      bool custom = false;
-      if(SymbolExist(symbols[i], custom) && SymbolSelect(symbols[i], true))
+      string name = ResolveSymbol(symbols[i]);
+      if(StringLen(name) > 0 && SymbolSelect(name, true))
         {
          int n = ArraySize(g_subSymbols);
          ArrayResize(g_subSymbols, n + 1);
-         g_subSymbols[n] = symbols[i];
-         accepted += (StringLen(accepted) > 0 ? "," : "") + JStr(symbols[i]);
+         g_subSymbols[n] = name;
+         accepted += (StringLen(accepted) > 0 ? "," : "") + JStr(name);
         }
       else
          unknown += (StringLen(unknown) > 0 ? "," : "") + JStr(symbols[i]);
@@ -821,17 +821,17 @@ void CmdSubscribe(const string line, const string id)
 
 void CmdHistory(const string line, const string id)
   {
-   string symbol = JsonStr(line, "symbol", "");
+   string wanted = JsonStr(line, "symbol", "");
+   string symbol = ResolveSymbol(wanted);
    ENUM_TIMEFRAMES tf;
-   bool custom = false;
    if(!TfFromName(JsonStr(line, "timeframe", ""), tf))
      {
       ReplyError(id, "INVALID", "timeframe must be one of M1, M5, M15, M30, H1, H4, D1", 0);
       return;
      }
-   if(StringLen(symbol) == 0 || !SymbolExist(symbol, custom))
+   if(StringLen(symbol) == 0)
      {
-      ReplyError(id, "UNKNOWN_SYMBOL", "symbol \"" + symbol + "\" is not offered by this broker", 0);
+      ReplyError(id, "UNKNOWN_SYMBOL", "symbol \"" + wanted + "\" is not offered by this broker", 0);
       return;
      }
    SymbolSelect(symbol, true);
@@ -880,14 +880,14 @@ void CmdHistory(const string line, const string id)
 void CmdPlace(const string line, const string id)
   {
    string cid    = JsonStr(line, "client_order_id", "");
-   string symbol = JsonStr(line, "symbol", "");
+   string wanted = JsonStr(line, "symbol", "");
+   string symbol = ResolveSymbol(wanted);
    string side   = JsonStr(line, "side", "");
    double volume = JsonNum(line, "volume", 0);
    long   magic  = JsonLong(line, "magic", 0);
    double sl     = JsonNum(line, "sl", 0);
    double tp     = JsonNum(line, "tp", 0);
    long   dev    = JsonLong(line, "deviation", InpDeviationPoints);
-   bool   custom = false;
    if(StringLen(cid) == 0 || StringLen(cid) > 31 || (side != "buy" && side != "sell") || volume <= 0)
      {
       ReplyError(id, "INVALID", "place needs client_order_id (1-31 characters), side buy/sell and a volume above 0", 0);
@@ -900,9 +900,9 @@ void CmdPlace(const string line, const string id)
       ReplyOk(id, previous);
       return;
      }
-   if(!SymbolExist(symbol, custom) || !SymbolSelect(symbol, true))
+   if(StringLen(symbol) == 0 || !SymbolSelect(symbol, true))
      {
-      ReplyError(id, "UNKNOWN_SYMBOL", "symbol \"" + symbol + "\" is not offered by this broker", 0);
+      ReplyError(id, "UNKNOWN_SYMBOL", "symbol \"" + wanted + "\" is not offered by this broker", 0);
       return;
      }
    if(!CanTrade(id))
@@ -1109,6 +1109,28 @@ void CmdResync(const string line, const string id)
 //+------------------------------------------------------------------+
 //| Trading helpers                                                  |
 //+------------------------------------------------------------------+
+// The broker's spelling of a symbol: exact, else the one that matches ignoring case (EURUSD for eurusd); "" if none.
+string ResolveSymbol(const string name)
+  {
+   if(StringLen(name) == 0)
+      return("");
+   bool custom = false;
+   if(SymbolExist(name, custom))
+      return(name);
+   string wanted = name;
+   StringToUpper(wanted);
+   int total = SymbolsTotal(false);
+   for(int i = 0; i < total; i++)
+     {
+      string candidate = SymbolName(i, false);
+      string upper = candidate;
+      StringToUpper(upper);
+      if(upper == wanted)
+         return(candidate);
+     }
+   return("");
+  }
+
 bool TradeAllowed()
   {
    return(TerminalInfoInteger(TERMINAL_TRADE_ALLOWED) != 0 && MQLInfoInteger(MQL_TRADE_ALLOWED) != 0 && AccountInfoInteger(ACCOUNT_TRADE_ALLOWED) != 0);

@@ -377,6 +377,30 @@ describe('MT5 bridge: dead links', () => {
   });
 });
 
+describe('MT5 bridge: symbols', () => {
+  it('a subscription to a symbol outside Market Watch brings its specification with a fresh snapshot', async () => {
+    const bridge = new Mt5Bridge({ port: 0, token: { value: () => TOKEN, file: '/tmp/t' }, appVersion: 'test', timings: { heartbeatMs: 40, staleAfterMs: 200 } });
+    const port = await bridge.listen();
+    const fake = new FakeMt5Terminal({
+      port,
+      token: TOKEN,
+      symbols: [
+        { name: 'EURUSD', digits: 5, contractSize: 100_000, bid: 1.085, spread: 0.0001, base: 'EUR', profit: 'USD' },
+        { name: 'US30.cash', digits: 1, contractSize: 1, bid: 39_000, spread: 2, base: 'USD', profit: 'USD' },
+      ],
+      hiddenSymbols: ['US30.cash'],
+    });
+    open.push({ bridge, fake, fills: [], closed: [], states: [] });
+    await fake.connect();
+    await ready(bridge);
+    expect(bridge.instrument('US30.cash')).toBeUndefined();
+    bridge.subscribe('US30.cash', '1H', null, () => {});
+    await until(() => bridge.instrument('US30.cash'), 1_000, 'the new specification');
+    expect(bridge.instrument('US30.cash')).toMatchObject({ digits: 1, contractSize: 1, pipSize: 0.1 });
+    expect(fake.commands.map((c) => c.type)).toEqual(['subscribe', 'resync']);
+  });
+});
+
 describe('MT5 bridge: bars', () => {
   it('catches a subscription up from history, streams live bars, and fills the hole after a reconnect', async () => {
     const h = await setup();

@@ -143,7 +143,7 @@ describe('PROTOCOL.md ↔ EchoBridge.mq5 ↔ the app', () => {
       // strings, arrays, math, errors
       'StringToCharArray', 'CharArrayToString', 'StringLen', 'StringFind', 'StringSubstr', 'StringGetCharacter', 'StringTrimLeft',
       'StringTrimRight', 'StringReplace', 'StringFormat', 'StringToDouble', 'StringToInteger', 'IntegerToString', 'DoubleToString',
-      'ShortToString', 'ArrayResize', 'ArraySize', 'ArrayCopy', 'ArrayRemove', 'MathMin', 'MathAbs', 'MathFloor', 'MathRound',
+      'ShortToString', 'StringToUpper', 'ArrayResize', 'ArraySize', 'ArrayCopy', 'ArrayRemove', 'MathMin', 'MathAbs', 'MathFloor', 'MathRound',
       'MathIsValidNumber', 'NormalizeDouble', 'GetLastError', 'ResetLastError', 'Print', 'Alert', 'ZeroMemory',
       // time
       'GetTickCount64', 'TimeTradeServer', 'TimeGMT',

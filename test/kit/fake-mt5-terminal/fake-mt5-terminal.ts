@@ -70,6 +70,8 @@ export interface FakeTerminalOptions {
   protocol?: number;
   /** Commission per lot and side (MetaTrader reports it negative on deals). */
   commissionPerLot?: number;
+  /** Symbols the broker offers but that are not in Market Watch yet (not in the snapshot until subscribed). */
+  hiddenSymbols?: string[];
 }
 
 const TF_MS: Record<string, number> = { M1: 60_000, M5: 300_000, M15: 900_000, M30: 1_800_000, H1: 3_600_000, H4: 14_400_000, D1: 86_400_000 };
@@ -79,6 +81,8 @@ export class FakeMt5Terminal {
   readonly server: string;
   balance: number;
   readonly symbols: Map<string, FakeSymbol>;
+  /** The Market Watch: the symbols a snapshot lists. */
+  readonly marketWatch: Set<string>;
   readonly positions = new Map<string, FakePosition>();
   readonly deals: FakeDeal[] = [];
   /** Every command received, in order (for assertions). */
@@ -122,6 +126,7 @@ export class FakeMt5Terminal {
     this.server = options.server ?? 'Echo-Demo';
     this.balance = options.balance ?? 10_000;
     this.symbols = new Map((options.symbols ?? DEFAULT_SYMBOLS).map((s) => [s.name, { ...s }]));
+    this.marketWatch = new Set([...this.symbols.keys()].filter((name) => !options.hiddenSymbols?.includes(name)));
   }
 
   get connected(): boolean {
@@ -277,9 +282,11 @@ export class FakeMt5Terminal {
     const fail = (code: string, message: string, retcode?: number) => this.write({ type: 'reply', id, ok: false, error: { code, message, ...(retcode ? { retcode } : {}) } });
     switch (c.type) {
       case 'subscribe': {
-        const symbols = (c.symbols as string[]) ?? [];
+        const wanted = (c.symbols as string[]) ?? [];
+        const symbols = wanted.map((s) => this.resolve(s)).filter((s): s is string => Boolean(s));
         this.subscribed = { symbols, timeframes: (c.timeframes as string[]) ?? [] };
-        ok({ symbols: symbols.filter((s) => this.symbols.has(s)), unknown: symbols.filter((s) => !this.symbols.has(s)) });
+        for (const s of symbols) this.marketWatch.add(s);
+        ok({ symbols, unknown: wanted.filter((s) => !this.resolve(s)) });
         return;
       }
       case 'history':
@@ -287,9 +294,9 @@ export class FakeMt5Terminal {
         return;
       case 'place': {
         const clientOrderId = String(c.client_order_id ?? '');
-        const symbol = String(c.symbol ?? '');
-        if (!clientOrderId || !symbol || !(Number(c.volume) > 0)) return fail('INVALID', 'client_order_id, symbol and volume are required');
-        if (!this.symbols.has(symbol)) return fail('UNKNOWN_SYMBOL', `${symbol} is not offered`);
+        const symbol = this.resolve(String(c.symbol ?? ''));
+        if (!clientOrderId || !(Number(c.volume) > 0)) return fail('INVALID', 'client_order_id, symbol and volume are required');
+        if (!symbol) return fail('UNKNOWN_SYMBOL', `${String(c.symbol)} is not offered`);
         if (!this.terminalConnected) return fail('NO_CONNECTION', 'no connection to the trade server');
         const existing = this.deals.find((d) => d.comment === clientOrderId && d.entry === 'in');
         if (existing) return ok(this.placeResult(existing, true));
@@ -346,6 +353,12 @@ export class FakeMt5Terminal {
       default:
         fail('UNKNOWN_COMMAND', `unknown command ${String(c.type)}`);
     }
+  }
+
+  /** The broker's spelling, matched ignoring case, as the EA does. */
+  private resolve(name: string): string | undefined {
+    if (this.symbols.has(name)) return name;
+    return [...this.symbols.keys()].find((s) => s.toUpperCase() === name.toUpperCase());
   }
 
   private dropNow(type: 'place' | 'close'): boolean {
@@ -477,7 +490,7 @@ export class FakeMt5Terminal {
   private history(c: Json): Json {
     const timeframe = String(c.timeframe);
     const step = TF_MS[timeframe] ?? 3_600_000;
-    const s = this.symbols.get(String(c.symbol));
+    const s = this.symbols.get(this.resolve(String(c.symbol)) ?? '');
     const forming = Math.floor(Date.now() / step) * step;
     const count = Math.min(5000, Number(c.count ?? 500));
     const to = Math.min(c.to !== undefined ? Number(c.to) : forming - step, forming - step);
@@ -497,7 +510,7 @@ export class FakeMt5Terminal {
       time: Date.now(),
       reason,
       account: this.accountWire(),
-      symbols: [...this.symbols.values()].map((s) => ({
+      symbols: [...this.symbols.values()].filter((s) => this.marketWatch.has(s.name)).map((s) => ({
         name: s.name,
         description: `${s.base} vs ${s.profit}`,
         path: `Forex\\${s.name}`,

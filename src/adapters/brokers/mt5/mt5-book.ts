@@ -61,12 +61,15 @@ export const toSide = (side: 'buy' | 'sell'): Side => (side === 'buy' ? 'BUY' : 
 export const fromSide = (side: Side): 'buy' | 'sell' => (side === 'BUY' ? 'buy' : 'sell');
 const priceOrNull = (value: number): number | null => (value > 0 ? value : null);
 
-/** Our Position from the terminal's, with the task it belongs to and the entry commission (a positive cost). */
+/**
+ * Our Position from the terminal's, with the task it belongs to and the entry commission (a positive cost).
+ * Symbols are upper-cased like everywhere in the app; the EA matches names ignoring case.
+ */
 export function toPosition(p: Mt5PositionWire, taskId: string, entryCommission: number): Position {
   return {
     id: p.ticket,
     taskId,
-    symbol: p.symbol,
+    symbol: p.symbol.toUpperCase(),
     side: toSide(p.side),
     lots: p.volume,
     entryPrice: p.price_open,
@@ -116,7 +119,7 @@ export function toInstrument(s: Mt5SymbolWire): Instrument {
   const builtin = builtinInstrument(s.name);
   const pipSize = builtin?.pipSize ?? (s.digits === 3 || s.digits === 5 ? s.point * 10 : s.point);
   return {
-    symbol: s.name,
+    symbol: s.name.toUpperCase(),
     assetClass: builtin?.assetClass ?? assetClassOf(s),
     baseCurrency: s.currency_base || builtin?.baseCurrency || s.name.slice(0, 3),
     quoteCurrency: s.currency_profit || builtin?.quoteCurrency || s.name.slice(3, 6),

@@ -158,6 +158,10 @@ export class Mt5Bridge implements BrokerConnection, ExecutionClient, MarketFeed,
       synchronized: () => this.synchronized,
       now: this.now,
       log: this.log,
+      // A subscription adds symbols to Market Watch: a fresh snapshot brings their specifications.
+      onSubscribed: (symbols) => {
+        if (symbols.some((s) => !this.book.symbol(s))) void this.requestResync('new symbols in Market Watch');
+      },
     });
   }
 
@@ -424,7 +428,7 @@ export class Mt5Bridge implements BrokerConnection, ExecutionClient, MarketFeed,
       clientOrderId,
       positionId: f.ticket,
       taskId: ours.order.taskId,
-      symbol: f.symbol,
+      symbol: f.symbol.toUpperCase(),
       side: toSide(f.side),
       lots: f.volume,
       price: f.price,
@@ -446,7 +450,7 @@ export class Mt5Bridge implements BrokerConnection, ExecutionClient, MarketFeed,
       clientOrderId: order?.clientOrderId ?? `${deal.position}:${deal.ticket}`,
       positionId: position.ticket,
       taskId,
-      symbol: position.symbol,
+      symbol: position.symbol.toUpperCase(),
       side: toSide(deal.side),
       lots: deal.volume,
       price: deal.price,
@@ -481,7 +485,7 @@ export class Mt5Bridge implements BrokerConnection, ExecutionClient, MarketFeed,
       clientOrderId: order?.clientOrderId ?? (last?.comment && this.ours.has(last.comment) ? last.comment : `${position.ticket}:x`),
       positionId: position.ticket,
       taskId,
-      symbol: position.symbol,
+      symbol: position.symbol.toUpperCase(),
       side: position.side === 'buy' ? 'SELL' : 'BUY',
       lots: volume > 0 ? volume : position.volume,
       price: exitPrice,
@@ -494,7 +498,7 @@ export class Mt5Bridge implements BrokerConnection, ExecutionClient, MarketFeed,
     const trade: ClosedTrade = {
       positionId: position.ticket,
       taskId,
-      symbol: position.symbol,
+      symbol: position.symbol.toUpperCase(),
       side: toSide(position.side),
       lots: position.volume,
       entryPrice: position.price_open,
@@ -512,6 +516,19 @@ export class Mt5Bridge implements BrokerConnection, ExecutionClient, MarketFeed,
     listener?.onClosed(trade);
   }
 
+  /** Keeps the per-order memories bounded on a long-running session (the oldest entries go first). */
+  private prune(): void {
+    const MAX = 20_000;
+    for (const collection of [this.ours, this.openFills, this.closedReported, this.seenDeals] as (Map<string, unknown> | Set<string>)[]) {
+      if (collection.size <= MAX) continue;
+      let drop = collection.size - MAX / 2;
+      for (const key of [...collection.keys()]) {
+        if (drop-- <= 0) break;
+        collection.delete(key);
+      }
+    }
+  }
+
   // ————————————————————————————————————————— ExecutionClient
 
   setListener(taskId: string, listener: ExecutionListener | undefined): void {
@@ -522,7 +539,8 @@ export class Mt5Bridge implements BrokerConnection, ExecutionClient, MarketFeed,
   /** Not sent at all → rejected; sent and refused → rejected; sent and unanswered → unknown (never resent here). */
   async submit(order: SubmitOrder): Promise<SubmitOutcome> {
     const existing = this.ours.get(order.clientOrderId);
-    if (existing && existing.state !== 'rejected' && existing.state !== 'unknown') return { status: 'accepted', brokerOrderId: this.openFills.get(order.clientOrderId)?.positionId ?? order.clientOrderId };
+    if (existing?.state === 'sending') return { status: 'unknown', reason: 'the same order is being sent right now; ask for it by client order id' };
+    if (existing?.state === 'accepted') return { status: 'accepted', brokerOrderId: this.openFills.get(order.clientOrderId)?.positionId ?? order.clientOrderId };
     if (order.clientOrderId.length > 31) return { status: 'rejected', reason: `client order id "${order.clientOrderId}" is longer than MetaTrader's 31-character comment` };
     const session = this.session;
     if (!session?.isOpen || !this.synchronized) return { status: 'rejected', reason: `not sent: ${this.describe().detail}` };
@@ -530,6 +548,7 @@ export class Mt5Bridge implements BrokerConnection, ExecutionClient, MarketFeed,
     const entry: OurOrder = existing ?? { order, state: 'sending' };
     entry.state = 'sending';
     this.ours.set(order.clientOrderId, entry);
+    this.prune();
     try {
       if (order.closesPositionId) {
         this.closing.set(order.closesPositionId, order);
@@ -613,7 +632,7 @@ export class Mt5Bridge implements BrokerConnection, ExecutionClient, MarketFeed,
       clientOrderId,
       positionId: ticket,
       taskId,
-      symbol: deal?.symbol ?? position?.symbol ?? '',
+      symbol: (deal?.symbol ?? position?.symbol ?? '').toUpperCase(),
       side: toSide(deal?.side ?? position?.side ?? 'buy'),
       lots: deal?.volume ?? position?.volume ?? 0,
       price: deal?.price ?? position?.price_open ?? 0,
@@ -895,7 +914,7 @@ export class Mt5Bridge implements BrokerConnection, ExecutionClient, MarketFeed,
         break;
     }
     const link: Mt5Status['link'] = session ? (this.synchronized ? 'up' : 'connecting') : listening && !this.everConnected ? 'connecting' : 'down';
-    const account = this.book.account && session ? this.book.account : null;
+    const account = this.book.account && session && this.synchronized ? this.book.account : null;
     return {
       state,
       connected: state === 'connected',

@@ -1,7 +1,7 @@
 import { TIMEFRAME_MS, type Candle, type Timeframe } from '../../../core/domain/candles';
 import type { FeedSource, FeedSubscription, MarketFeed } from '../../../core/ports/market-feed';
 import type { BridgeLog } from './bridge-server';
-import { historyResultSchema, MT5_TIMEFRAME, TIMEFRAME_FROM_MT5, type Command } from './protocol';
+import { historyResultSchema, MT5_TIMEFRAME, subscribeResultSchema, TIMEFRAME_FROM_MT5, type Command } from './protocol';
 
 interface Subscription {
   symbol: string;
@@ -23,6 +23,8 @@ export interface Mt5FeedDeps {
   synchronized(): boolean;
   now(): number;
   log: BridgeLog;
+  /** The symbols the terminal accepted for streaming. */
+  onSubscribed?(symbols: string[]): void;
 }
 
 const CACHE_LIMIT = 10_000;
@@ -118,7 +120,9 @@ export class Mt5Feed implements MarketFeed {
   private async sendSubscriptions(): Promise<void> {
     const { symbols, timeframes } = this.wanted();
     try {
-      await this.deps.request({ type: 'subscribe', symbols, timeframes, ticks: false });
+      const result = subscribeResultSchema.parse(await this.deps.request({ type: 'subscribe', symbols, timeframes, ticks: false }));
+      if (result.unknown.length) this.deps.log('warn', 'mt5 feed: symbols the broker does not offer', { unknown: result.unknown });
+      this.deps.onSubscribed?.(result.symbols);
     } catch (error) {
       this.deps.log('warn', 'mt5 feed: subscribe failed', { error: (error as Error).message });
     }
