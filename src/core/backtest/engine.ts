@@ -69,6 +69,8 @@ export interface SleeveResult {
   symbol: string;
   capital: number;
   trades: TradeRecord[];
+  /** Every closed trade, kept even when collectTrades is off (the summary's trade figures need their P&L). */
+  closed: readonly ClosedTrade[];
   /** UTC day numbers (epoch days) with at least one traded bar, and the equity after that day's last bar. */
   dayIndex: Float64Array;
   dayEquity: Float64Array;
@@ -297,6 +299,7 @@ export function runSleeve(bars: BarsView & { time: Float64Array; open: Float64Ar
     symbol: instrument.symbol,
     capital,
     trades: records,
+    closed: trades,
     dayIndex,
     dayEquity,
     days,

@@ -215,7 +215,9 @@ function combine(job: BacktestJob, sleeves: SleeveResult[], instruments: Instrum
     start = Math.min(start, s.firstTime);
     end = Math.max(end, s.lastTime + job.timeframeMs);
   }
-  const summary = summarize(trades, {
+  // Summary-only runs (optimizers) keep no trade records, but their summary still counts every closed trade.
+  const outcomes = collectTrades ? trades : sleeves.flatMap((s) => s.closed);
+  const summary = summarize(outcomes, {
     initialCapital: capital,
     finalEquity,
     dailyEquity,

@@ -31,6 +31,17 @@ const space = new ParameterSpace([
 ]);
 const direct = (j: BacktestJob, params: Record<string, number | boolean>) => executeBacktest({ ...j, config: { ...j.config, ...params }, collectTrades: true }).results.summary;
 
+describe('summary-only backtests (what optimizations run)', () => {
+  it('give the same summary as a full backtest, trade figures included', () => {
+    const params = { fast_period: 10, slow_period: 30 };
+    const full = executeBacktest({ ...job, config: { ...base, ...params }, collectTrades: true }).results;
+    const quick = executeBacktest({ ...job, config: { ...base, ...params }, collectTrades: false }).results;
+    expect(full.summary.total_trades).toBeGreaterThan(100);
+    expect(quick.summary).toEqual(full.summary);
+    expect(quick.trades).toEqual([]);
+  });
+});
+
 describe('optimization over a parameter grid', () => {
   it('ranks every valid combination by the metric exactly as running each backtest directly does', async () => {
     const executor = await inlineExecutor();
