@@ -29,6 +29,10 @@ import { CandleCache } from '../core/backtest/candle-cache';
 import { BacktestService } from '../core/backtest/service';
 import { createSqliteBacktestRepository } from '../adapters/persistence/sqlite/backtest-repository';
 import { BacktestWorkerPool } from '../adapters/workers/backtest-pool';
+import { createSqliteSignalRepository } from '../adapters/persistence/sqlite/signal-repository';
+import { createSqlitePaperTradingRepository } from '../adapters/persistence/sqlite/paper-trading-repository';
+import { createSignalRecorder } from '../core/engine/signal-recorder';
+import { PaperAccount } from '../core/engine/paper-account';
 import { PoolResearchExecutor } from '../adapters/workers/research-executor';
 import { createSqliteResearchRepository } from '../adapters/persistence/sqlite/research-repository';
 import { ResearchService } from '../core/research/service';
@@ -126,6 +130,10 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const notifier: Notifier = options.notifier ?? {
     notify: (n) => logger.info({ notification: n }, n.title),
   };
+  // Signals the strategies report (stored in each bar's transaction) and paper-trading runs (/api/signals/, /api/paper-trading/).
+  const signals = createSqliteSignalRepository(db, clock);
+  const paperRuns = createSqlitePaperTradingRepository(db);
+  const paperAccount = new PaperAccount({ repo: trading, runs: paperRuns, strategies: { find: findStrategy, all: () => builtinStrategies }, feed, clock });
   const kernel = new TradingKernel({
     repo: trading,
     capital,
@@ -137,7 +145,10 @@ export function createAppContext(options: AppContextOptions): AppContext {
     defaultCapital: 10_000,
     log: (level, message, data) => logger[level]({ data }, message),
     onEvents: (events) => listeners.forEach((listener) => listener(events)),
+    onSignal: createSignalRecorder({ signals, repo: trading }),
+    accountRules: (task) => paperAccount.rulesFor(task),
   });
+  paperAccount.attach(kernel);
   // Backtests run in a worker pool on candles shared through SharedArrayBuffers (see core/backtest).
   const backtestPool = new BacktestWorkerPool();
   const backtestRepo = createSqliteBacktestRepository(db);
@@ -171,6 +182,16 @@ export function createAppContext(options: AppContextOptions): AppContext {
       log: (level, message, data) => logger[level]({ data }, message),
     },
     backtests,
+    signals: { signals, repo: trading, runs: paperRuns, paper: paperAccount, clock },
+    paperTrading: {
+      repo: trading,
+      runs: paperRuns,
+      signals,
+      paper: paperAccount,
+      kernel,
+      strategies: { find: findStrategy, all: () => builtinStrategies },
+      feedSpeed: () => feed.speed,
+    },
     research: {
       service: research,
       executor: new PoolResearchExecutor(backtestPool),

@@ -153,9 +153,27 @@ const cases: Case[] = [
   ['montecarlo.get', { id: 999 }],
   ['montecarlo.cancel', { id: 999 }],
   ['montecarlo.delete', { id: 999 }],
+  ['signals.create', { symbol: 'BTCUSDT', signal_type: 'LONG', entry_price: 62_500, stop_loss: 61_500, take_profit: 66_125, timeframe: '4h', description: 'Manual entry based on technical analysis' }],
+  ['signals.create', { symbol: 'BTCUSDT', signal_type: 'LONG', entry_price: 62_500, stop_loss: 63_000 }],
+  ['signals.create', { symbol: 'btc usdt', signal_type: 'UP', entry_price: -1, timeframe: '2h' }],
+  ['signals.list', {}],
+  ['signals.list', { symbol: 'BTCUSDT', is_active: 'all', signal_type: 'LONG', timeframe: '4h', page_size: 5 }],
+  ['signals.list', { is_active: 'maybe', start_date: 'yesterday' }],
+  ['signals.get', { id: 1 }],
+  ['signals.get', { id: 999 }],
+  ['paperTrading.performance', {}],
+  ['paperTrading.disable', {}],
+  ['paperTrading.enable', { initial_capital: 10_000, position_size_percent: 150, max_open_positions: 0 }],
+  ['paperTrading.enable', { initial_capital: 10_000, position_size_percent: 10, max_open_positions: 3, auto_close_on_sl_tp: true, symbols: ['BTCUSDT'], timeframe: '4h', strategy: 'simple_ma' }],
+  ['paperTrading.enable', { initial_capital: 10_000 }],
+  ['paperTrading.positions', {}],
+  ['paperTrading.history', { page: 1, page_size: 20, symbol: 'BTCUSDT', direction: 'LONG' }],
+  ['paperTrading.history', { exit_reason: 'LUCK' }],
+  ['paperTrading.closePosition', { id: 999 }],
+  ['paperTrading.disable', {}],
 ];
 
-const VOLATILE = new Set(['token_file', 'created_at', 'updated_at', 'started_at', 'stopped_at', 'time', 'session_id']);
+const VOLATILE = new Set(['token_file', 'created_at', 'updated_at', 'started_at', 'stopped_at', 'time', 'session_id', 'recorded_at']);
 
 /** Timestamps, generated ids, uptime and the build's version differ between runs by nature; everything else must be equal. */
 function normalize(result: CallResult, state: TransportState): unknown {

@@ -11,6 +11,8 @@ import { createMarketHandlers } from './market-handlers';
 import { createMt5Handlers, type Mt5HandlerDeps } from './mt5-handlers';
 import { createResearchHandlers, type ResearchHandlerDeps } from './research-handlers';
 import { createTradingHandlers, type TradingHandlerDeps } from './trading-handlers';
+import { createSignalHandlers, type SignalHandlerDeps } from './signal-handlers';
+import { createPaperTradingHandlers, type PaperTradingHandlerDeps } from './paper-trading-handlers';
 
 export interface ApiDependencies {
   capital: CapitalRepository;
@@ -22,6 +24,9 @@ export interface ApiDependencies {
   /** Exchange accounts (/api/v1/accounts): repository, OS keychain, ccxt. */
   accounts: AccountHandlerDeps;
   backtests: BacktestService;
+  /** Signals (/api/signals/) and paper trading (/api/paper-trading/...) of binance-trading-bot-api.md. */
+  signals: SignalHandlerDeps;
+  paperTrading: PaperTradingHandlerDeps;
   /** Optimization, walk-forward and Monte Carlo jobs (/api/optimize/, /api/walkforward/, /api/montecarlo/). */
   research: ResearchHandlerDeps;
 }
@@ -46,6 +51,8 @@ export function createApiHandlers(deps: ApiDependencies): Handlers {
     ...createMt5Handlers(deps.mt5),
     ...createAccountHandlers(deps.accounts),
     ...createBacktestHandlers(deps.backtests),
+    ...createSignalHandlers(deps.signals),
+    ...createPaperTradingHandlers(deps.paperTrading),
     ...createResearchHandlers(deps.research),
   };
 }

@@ -152,7 +152,7 @@ export class PaperAccount {
     if (active) {
       throw new DomainError(
         'ALREADY_EXISTS',
-        `Paper trading is already enabled (since ${active.startedAt}, ${active.settings.symbols.join(', ')}); disable it first to change its settings`,
+        `Paper trading is already enabled (run ${active.id}: ${active.settings.strategy} on ${active.settings.symbols.join(', ')} ${active.settings.timeframe}); disable it first to change its settings`,
       );
     }
     const definition = this.deps.strategies.find(settings.strategy);

@@ -40,6 +40,8 @@ export interface PaperTradingRepository {
   latest(): PaperRun | undefined;
   bySession(sessionId: string): PaperRun | undefined;
   all(): PaperRun[];
+  /** Numbers every position and closed trade of the runs' tasks not numbered yet, in the order they opened. */
+  numberAll(): void;
   /** The document's integer id of an engine position id, assigned on first use (never reused). */
   numberOf(positionId: string): number;
   /** The engine position id behind a number. */

@@ -7,6 +7,8 @@ import * as research from './research';
 import * as mt5 from './mt5';
 import * as system from './system';
 import * as trading from './trading';
+import * as signals from './signals';
+import * as paperTrading from './paper-trading';
 import * as customStrategies from './custom-strategies';
 import type { Procedure } from './procedure';
 
@@ -73,6 +75,15 @@ export const procedures = {
   'backtest.list': backtest.listBacktests,
   'backtest.delete': backtest.deleteBacktest,
   'backtest.cancel': backtest.cancelBacktest,
+  'signals.list': signals.listSignals,
+  'signals.get': signals.getSignal,
+  'signals.create': signals.createSignal,
+  'paperTrading.enable': paperTrading.enablePaperTrading,
+  'paperTrading.disable': paperTrading.disablePaperTrading,
+  'paperTrading.performance': paperTrading.paperPerformance,
+  'paperTrading.positions': paperTrading.paperPositions,
+  'paperTrading.history': paperTrading.paperHistory,
+  'paperTrading.closePosition': paperTrading.closePaperPosition,
   'optimization.create': research.optimization.create,
   'optimization.get': research.optimization.get,
   'optimization.list': research.optimization.list,

@@ -29,6 +29,15 @@ export function createSqlitePaperTradingRepository(db: SqliteDatabase): PaperTra
     all: db.prepare<[], RunRow>('SELECT * FROM paper_runs ORDER BY id'),
     number: db.prepare<[string], { id: number }>('SELECT id FROM paper_position_numbers WHERE position_id = ?'),
     assign: db.prepare('INSERT OR IGNORE INTO paper_position_numbers (position_id) VALUES (?)'),
+    // Plain INSERT of the missing ones only: an ignored duplicate would still use up an AUTOINCREMENT number.
+    numberAll: db.prepare(
+      `INSERT INTO paper_position_numbers (position_id)
+       SELECT id FROM (
+         SELECT p.id AS id, p.entry_time AS t FROM positions p JOIN trading_tasks k ON k.id = p.task_id JOIN paper_runs r ON r.session_id = k.session_id
+         UNION ALL
+         SELECT x.position_id, x.entry_time FROM trades x JOIN trading_tasks k ON k.id = x.task_id JOIN paper_runs r ON r.session_id = k.session_id
+       ) WHERE id NOT IN (SELECT position_id FROM paper_position_numbers) GROUP BY id ORDER BY min(t), id`,
+    ),
     positionOf: db.prepare<[number], { position_id: string }>('SELECT position_id FROM paper_position_numbers WHERE id = ?'),
   };
   const row = (r: RunRow | undefined) => (r ? runOf(r) : undefined);
@@ -47,6 +56,9 @@ export function createSqlitePaperTradingRepository(db: SqliteDatabase): PaperTra
     latest: () => row(q.latest.get()),
     bySession: (sessionId) => row(q.bySession.get(sessionId)),
     all: () => q.all.all().map(runOf),
+    numberAll() {
+      q.numberAll.run();
+    },
     numberOf(positionId) {
       const known = q.number.get(positionId);
       if (known) return known.id;
