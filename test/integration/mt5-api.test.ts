@@ -26,7 +26,7 @@ const status = async () => (await call('GET', '/api/mt5/status')).body.data;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'echo-mt5-api-'));
   // Any free port, and fast heartbeats so dead links show within a test.
-  writeFileSync(join(dataDir, 'mt5-bridge.json'), JSON.stringify({ port: 0, heartbeat_ms: 50, stale_after_ms: 300 }));
+  writeFileSync(join(dataDir, 'mt5-bridge.json'), JSON.stringify({ port: 0, heartbeat_ms: 50, stale_after_ms: 500 }));
   server = await startTestServer({ dataDir });
 });
 
@@ -107,7 +107,7 @@ describe('/api/mt5 over HTTP', () => {
       open_positions: 0,
       setup_hint: null,
     });
-    expect(s.heartbeat_age_ms).toBeLessThan(300);
+    expect(s.heartbeat_age_ms).toBeLessThan(500);
     const symbols = await call('GET', '/api/mt5/symbols');
     expect(symbols.status).toBe(200);
     expect(symbols.body.data.symbols).toContainEqual(

@@ -48,7 +48,7 @@ function setup(passwords: Mt5PasswordStore) {
     settings: new BridgeSettingsFile(dataDir, {}),
     launcher: new TerminalLauncher({ dataDir, platform: 'win32', env: { APPDATA: appData, ECHO_MT5_TERMINAL: exe }, spawn }),
     passwords,
-    timings: { heartbeatMs: 50, staleAfterMs: 300 },
+    timings: { heartbeatMs: 50, staleAfterMs: 500 },
   });
   cleanups.push(async () => {
     for (const t of terminals) t.disconnect();
