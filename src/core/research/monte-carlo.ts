@@ -59,48 +59,60 @@ export function simulatePaths(input: MonteCarloInput, out: PathOutcomes, from: n
   const { pnl, initialCapital: capital, method, seed } = input;
   const n = pnl.length;
   const ruinLevel = input.ruinThreshold * capital;
-  const scratch = method === 'shuffle' ? new Float64Array(n) : undefined;
-  let prng: Prng | undefined;
-  for (let j = from; j < to; j++) {
-    if (j % PATH_CHUNK === 0 || prng === undefined) {
-      if (j > from && j % PATH_CHUNK === 0 && onChunk && onChunk(j - from)) return j - from;
-      prng = new Prng(seed, Math.floor(j / PATH_CHUNK));
-    }
-    let equity = capital;
-    let peak = capital;
-    let worst = 0;
-    let ruined = 0;
-    if (scratch === undefined) {
+  const shuffle = method === 'shuffle';
+  const scratch = new Float64Array(shuffle ? n : 0);
+  const { roi, maxDrawdown, ruined: ruinedOut } = out;
+  let j = from;
+  while (j < to) {
+    if (j > from && onChunk && onChunk(j - from)) return j - from;
+    const chunk = Math.floor(j / PATH_CHUNK);
+    const chunkEnd = Math.min(to, (chunk + 1) * PATH_CHUNK);
+    // The generator of this chunk, stepped inline below (the same arithmetic as Prng.nextUint32 and Prng.int).
+    const prng = new Prng(seed, chunk);
+    let a = prng.a;
+    let b = prng.b;
+    let c = prng.c;
+    let d = prng.d;
+    for (; j < chunkEnd; j++) {
+      let equity = capital;
+      let peak = capital;
+      let worst = 0;
+      // Equity below this level is a new largest drawdown: peak × (1 − worst), kept up to date (no division per trade).
+      let ddLevel = capital;
+      let ruined = 0;
+      if (shuffle) scratch.set(pnl);
       for (let k = 0; k < n; k++) {
-        equity += pnl[prng.int(n)] as number;
-        if (equity > peak) peak = equity;
-        else if (peak > 0) {
-          const dd = (peak - equity) / peak;
-          if (dd > worst) worst = dd;
+        const t = (((a + b) | 0) + d) | 0;
+        d = (d + 1) | 0;
+        a = b ^ (b >>> 9);
+        b = (c + (c << 3)) | 0;
+        c = (c << 21) | (c >>> 11);
+        c = (c + t) | 0;
+        let q: number;
+        if (shuffle) {
+          // Fisher–Yates: position k takes one of the trades k … n−1 not used yet.
+          const r = k + Math.floor(((t >>> 0) * (n - k)) / 4_294_967_296);
+          q = scratch[r] as number;
+          scratch[r] = scratch[k] as number;
+          scratch[k] = q;
+        } else {
+          q = pnl[Math.floor(((t >>> 0) * n) / 4_294_967_296)] as number;
         }
-        if (equity <= ruinLevel) ruined = 1;
-      }
-    } else {
-      scratch.set(pnl);
-      // Fisher–Yates, drawing position k's trade from the k … n−1 not yet used.
-      for (let k = 0; k < n; k++) {
-        const r = k + prng.int(n - k);
-        const q = scratch[r] as number;
-        scratch[r] = scratch[k] as number;
-        scratch[k] = q;
         equity += q;
-        if (equity > peak) peak = equity;
-        else if (peak > 0) {
-          const dd = (peak - equity) / peak;
-          if (dd > worst) worst = dd;
+        if (equity > peak) {
+          peak = equity;
+          ddLevel = peak * (1 - worst);
+        } else if (equity < ddLevel) {
+          worst = (peak - equity) / peak;
+          ddLevel = equity;
         }
         if (equity <= ruinLevel) ruined = 1;
       }
+      const at = j - from;
+      roi[at] = ((equity - capital) / capital) * 100;
+      maxDrawdown[at] = worst * 100;
+      ruinedOut[at] = ruined;
     }
-    const at = j - from;
-    out.roi[at] = ((equity - capital) / capital) * 100;
-    out.maxDrawdown[at] = worst * 100;
-    out.ruined[at] = ruined;
   }
   onChunk?.(to - from);
   return to - from;

@@ -19,10 +19,12 @@ function splitmix32(state: { s: number }): number {
 export const MAX_SEED = 0xffff_ffff;
 
 export class Prng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  /** The state words (int32). Public so hot loops can step the generator inline (see monte-carlo.ts); read, step
+   * exactly as nextUint32 does, and write back. */
+  a: number;
+  b: number;
+  c: number;
+  d: number;
 
   /** `seed`: a whole number 0 … 2^32 − 1; `stream`: which independent sequence of that seed (0, 1, 2, …). */
   constructor(seed: number, stream = 0) {
