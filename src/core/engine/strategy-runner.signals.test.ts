@@ -121,11 +121,14 @@ describe('StrategyRunner account rules', () => {
 
   it('places no take-profit or stop-loss when the account says protection is off', () => {
     const account: AccountRules = { protection: false, admit: ({ lots }) => lots };
-    const { runner, routed, protections } = runnerWith((ctx) => {
+    const { runner, routed, protections, signals } = runnerWith((ctx) => {
+      ctx.signal({ side: 'BUY', confidence: 1, reason: 'long' });
       ctx.buy(0.01, { takeProfit: 110, stopLoss: 90 });
     }, { account });
     runner.onBar(bars([100]), 0);
     expect(routed[0]).toMatchObject({ takeProfit: null, stopLoss: null });
+    // The signal keeps the levels the strategy asked for.
+    expect(signals[0]).toMatchObject({ outcome: 'acted', take_profit: 110, stop_loss: 90 });
     runner.applyFilled({
       clientOrderId: routed[0]!.clientOrderId, positionId: routed[0]!.clientOrderId, taskId: '7', symbol: 'BTCUSDT', side: 'BUY',
       lots: 0.01, price: 100, time: T0 + HOUR, commission: 0, opens: true,

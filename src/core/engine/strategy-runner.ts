@@ -274,6 +274,8 @@ export class StrategyRunner implements StrategyContext {
   private open(side: Side, requestedLots: number, options?: OrderOptions): string | undefined {
     if (this.dryRun) return undefined;
     const signal = this.signals.length > 0 ? this.openSignal(side) : undefined;
+    // The levels the strategy asked for stay on its signal, even where the account places none.
+    const asked = options;
     const account = this.options.account;
     if (account) {
       const admitted = account.admit({ side, lots: requestedLots, price: this.lastClose });
@@ -303,8 +305,8 @@ export class StrategyRunner implements StrategyContext {
     const clientOrderId = this.nextOrderId();
     if (signal) {
       signal.clientOrderId = clientOrderId;
-      if (signal.take_profit === undefined) signal.take_profit = options?.takeProfit ?? null;
-      if (signal.stop_loss === undefined) signal.stop_loss = options?.stopLoss ?? null;
+      if (signal.take_profit === undefined) signal.take_profit = asked?.takeProfit ?? null;
+      if (signal.stop_loss === undefined) signal.stop_loss = asked?.stopLoss ?? null;
     }
     if (options?.takeProfit != null || options?.stopLoss != null) {
       this.protectionOf.set(clientOrderId, { takeProfit: options.takeProfit ?? null, stopLoss: options.stopLoss ?? null });
