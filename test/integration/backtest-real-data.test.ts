@@ -199,7 +199,7 @@ function firstProtectionHit(bars: CandleColumns, t: TradeRecord, spread: number)
 }
 
 describe('confluence on real data, rule by rule', () => {
-  const cases = [
+  const cases: { name: keyof typeof DATASETS; params: Record<string, number> }[] = [
     { name: 'btc' as const, params: { min_confidence: 0.73 } },
     { name: 'gold' as const, params: { min_confidence: 0.76, sl_atr_multiplier: 2, tp_atr_multiplier: 3 } },
   ];

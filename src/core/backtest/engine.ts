@@ -211,9 +211,17 @@ export function runSleeve(bars: BarsView & { time: Float64Array; open: Float64Ar
     // The exchange only has work when an order waits or a take-profit/stop is within the bar's range; the test
     // is a superset of its own trigger rules (a gap through a level also puts it inside [low, high]), made here
     // because a call with double arguments boxes them: skipping idle calls keeps the loop allocation-free.
-    if (queued.length > 0 || (positions.length > 0 && protectionTouched(positions, high[i] as number, low[i] as number, spread))) {
-      exchange.processBar(t, open[i] as number, high[i] as number, low[i] as number);
+    let work = queued.length > 0;
+    // (Inline, not a helper: a call with double arguments boxes them, an allocation per bar.)
+    for (let k = 0; !work && k < positions.length; k++) {
+      const p = positions[k] as Position;
+      const sl = p.stopLoss;
+      const tp = p.takeProfit;
+      if (sl === null && tp === null) continue;
+      if (p.side === 'BUY') work = (sl !== null && (low[i] as number) <= sl) || (tp !== null && (high[i] as number) >= tp);
+      else work = (sl !== null && (high[i] as number) + spread >= sl) || (tp !== null && (low[i] as number) + spread <= tp);
     }
+    if (work) exchange.processBar(t, open[i] as number, high[i] as number, low[i] as number);
     runner.onBar(view, i);
 
     equity = capital + runner.realizedPnl;
@@ -319,18 +327,3 @@ export function runSleeve(bars: BarsView & { time: Float64Array; open: Float64Ar
   };
 }
 
-/** True when some position's take-profit or stop lies within the bar (prices as the position closes at them). */
-function protectionTouched(positions: readonly Position[], high: number, low: number, spread: number): boolean {
-  for (let k = 0; k < positions.length; k++) {
-    const p = positions[k] as Position;
-    const shift = p.side === 'BUY' ? 0 : spread;
-    const hi = high + shift;
-    const lo = low + shift;
-    const sl = p.stopLoss;
-    const tp = p.takeProfit;
-    if (p.side === 'BUY') {
-      if ((sl !== null && lo <= sl) || (tp !== null && hi >= tp)) return true;
-    } else if ((sl !== null && hi >= sl) || (tp !== null && lo <= tp)) return true;
-  }
-  return false;
-}

@@ -108,9 +108,12 @@ export function isoTime(ms: number): string {
   return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
 }
 
+const POWERS = Array.from({ length: 16 }, (_, k) => 10 ** k);
+/** Rounds to `digits` decimals (half away from zero); −0 becomes 0. Cheaper than Number(toFixed()). */
 const round = (value: number, digits: number): number => {
-  const r = Number(value.toFixed(digits));
-  return Object.is(r, -0) ? 0 : r;
+  const f = POWERS[digits] as number;
+  const r = (value < 0 ? -Math.round(-value * f) : Math.round(value * f)) / f;
+  return r === 0 ? 0 : r;
 };
 const round2 = (value: number): number => round(value, 2);
 const round2n = (value: number | null): number | null => (value === null ? null : round2(value));
