@@ -17,7 +17,7 @@ import { createSqliteCandleStore } from '../adapters/persistence/sqlite/candle-s
 import { createSqliteCustomStrategyRepository } from '../adapters/persistence/sqlite/custom-strategy-repository';
 import { PaperBroker } from '../adapters/brokers/paper/paper-broker';
 import { createPaperConnection } from '../adapters/brokers/paper/paper-connection';
-import { createMt5Bridge, type Mt5Bridge } from '../adapters/brokers/mt5/index';
+import { createMt5Bridge, passwordStoreFrom, type Mt5Bridge } from '../adapters/brokers/mt5/index';
 import { createBrokerRegistry, type BrokerRegistry } from '../core/ports/broker';
 import { LocalMarketFeed } from '../adapters/market-data/live/local-market-feed';
 import type { SecretStore } from '../core/ports/secret-store';
@@ -124,6 +124,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     appVersion: version,
     log: (level, message, data) => logger[level]({ data }, message),
     taskOf: (clientOrderId) => trading.findJournalEntry(clientOrderId)?.taskId,
+    passwords: passwordStoreFrom(secrets),
   });
   brokers.register(mt5);
   const listeners = new Set<(events: ActorEvent[]) => void>();

@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SecretStore } from '../../src/core/ports/secret-store';
+import { startHeadless, type HeadlessInstance } from '../../src/server/headless';
 import { FakeMt5Terminal } from '../kit/fake-mt5-terminal';
-import { startTestServer, type TestServer } from '../kit/server';
 
 /**
  * /api/mt5/... over HTTP against a real headless server, with the fake terminal connecting to the app's bridge over
@@ -12,14 +13,30 @@ import { startTestServer, type TestServer } from '../kit/server';
 const PASSWORD = 'hunter2-Secret!';
 
 let dataDir: string;
-let server: TestServer;
+let server: HeadlessInstance;
 let fake: FakeMt5Terminal | undefined;
 const answers: unknown[] = [];
 
-async function call(method: string, path: string, body?: unknown) {
-  const res = await server.call(method, path, body);
-  answers.push(res.body);
-  return res;
+/** The OS keychain, in memory: tests never write to the developer's real keychain. */
+const keychain = new Map<string, string>();
+const secrets: SecretStore = {
+  set: async (id, field, value) => void keychain.set(`${id}:${field}`, value),
+  get: async (id, field) => keychain.get(`${id}:${field}`),
+  delete: async (id, field) => keychain.delete(`${id}:${field}`),
+  status: async () => ({ available: true, detail: 'in-memory test keychain' }),
+};
+
+const startServer = () => startHeadless({ port: 0, dataDir, context: { secrets } });
+
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const parsed = { status: res.status, body: (await res.json()) as any };
+  answers.push(parsed.body);
+  return parsed;
 }
 const status = async () => (await call('GET', '/api/mt5/status')).body.data;
 
@@ -27,12 +44,12 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'echo-mt5-api-'));
   // Any free port, and fast heartbeats so dead links show within a test.
   writeFileSync(join(dataDir, 'mt5-bridge.json'), JSON.stringify({ port: 0, heartbeat_ms: 50, stale_after_ms: 500 }));
-  server = await startTestServer({ dataDir });
+  server = await startServer();
 });
 
 afterAll(async () => {
   fake?.disconnect();
-  await server?.stop();
+  await server?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -68,9 +85,9 @@ describe('/api/mt5 over HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ success: true, data: { state: 'waiting_for_terminal', launched: false, session_id: sessionId, bridge: { listening: true, host: '127.0.0.1' } } });
     expect(res.body.message).toMatch(/MT5 bridge ready: Listening on 127\.0\.0\.1:\d+/);
-    // No keychain is configured in this build of the context: said plainly, never written anywhere else.
-    expect(res.body.data.password_stored).toBe(false);
-    expect(res.body.data.warnings.join(' ')).toMatch(/password was not stored/);
+    // The password goes to the keychain, nowhere else.
+    expect(res.body.data).toMatchObject({ password_stored: true, warnings: [] });
+    expect([...keychain.entries()]).toEqual([['mt5:Echo-Demo:12345678:passphrase', PASSWORD]]);
     expect(res.body.data.setup_hint).toMatch(/Allow WebRequest for listed URL/);
     port = res.body.data.bridge.port;
     expect(port).toBeGreaterThan(0);
@@ -165,12 +182,12 @@ describe('/api/mt5 over HTTP', () => {
   });
 
   it('after a restart the bridge listens again when the last connect asked for it (and not after a disconnect)', async () => {
-    await server.stop();
-    server = await startTestServer({ dataDir });
+    await server.close();
+    server = await startServer();
     expect((await status()).state).toBe('bridge_stopped');
     await call('POST', '/api/mt5/connect', { login: 12345678, server: 'Echo-Demo' });
-    await server.stop();
-    server = await startTestServer({ dataDir });
+    await server.close();
+    server = await startServer();
     const s = await status();
     expect(s).toMatchObject({ state: 'waiting_for_terminal', bridge: { listening: true } });
     fake = new FakeMt5Terminal({ port: s.bridge.port, token });

@@ -1,3 +1,4 @@
+import type { SecretStore } from '../../../core/ports/secret-store';
 import type { BridgeLog } from './bridge-server';
 import { BridgeSettingsFile, BridgeToken } from './bridge-settings';
 import { Mt5Bridge, type Mt5PasswordStore } from './mt5-bridge';
@@ -43,16 +44,14 @@ export function createMt5Bridge(options: CreateMt5BridgeOptions): Mt5Bridge {
 }
 
 /**
- * The MetaTrader password in the OS keychain through the app's SecretStore: account `mt5:<server>:<login>`, field
- * `password`. Any store with that shape fits (the SecretStore port, once its fields include 'password').
+ * The MetaTrader password in the OS keychain through the app's SecretStore: account `mt5:<server>:<login>`. The port's
+ * fields are named for exchange credentials; the terminal's password is that account's one secret, kept as its
+ * `passphrase`. Without a keychain both calls throw KEYCHAIN_UNAVAILABLE (never a plaintext fallback).
  */
-export function passwordStoreFrom(secrets: {
-  set(accountId: string, field: 'password', value: string): Promise<void>;
-  get(accountId: string, field: 'password'): Promise<string | undefined>;
-}): Mt5PasswordStore {
+export function passwordStoreFrom(secrets: Pick<SecretStore, 'set' | 'get'>): Mt5PasswordStore {
   const id = (login: string, server: string) => `mt5:${server}:${login}`;
   return {
-    save: (login, server, password) => secrets.set(id(login, server), 'password', password),
-    load: (login, server) => secrets.get(id(login, server), 'password'),
+    save: (login, server, password) => secrets.set(id(login, server), 'passphrase', password),
+    load: (login, server) => secrets.get(id(login, server), 'passphrase'),
   };
 }
