@@ -219,6 +219,28 @@ describe('MT5 bridge: orders and fills', () => {
     await expectConsistent(h);
   });
 
+  it('order executed, link dropped, then stopped out before the app was back: one open fill, one close, one trade', async () => {
+    const h = await setup();
+    await h.fake.connect();
+    await ready(h.bridge);
+    h.fake.faults.dropAfterExecute = 'place';
+    const o = order({ stopLoss: 1.08 });
+    expect((await h.bridge.submit(o)).status).toBe('unknown');
+    const ticket = h.fake.positionByComment(o.clientOrderId)?.ticket as string;
+    h.fake.hitStop(ticket);
+    expect(h.fake.positions.size).toBe(0);
+    await h.fake.connect();
+    await ready(h.bridge);
+    await until(() => h.closed.length === 1, 1_000, 'the close');
+    expect(h.fills.map((f) => [f.clientOrderId, f.opens])).toEqual([
+      [o.clientOrderId, true],
+      [`${ticket}:x`, false],
+    ]);
+    expect(h.closed[0]).toMatchObject({ positionId: ticket, exitReason: 'stop_loss', exitPrice: 1.08, clientOrderId: o.clientOrderId, pnl: -51.7 });
+    expect(await h.bridge.findOrder(o.clientOrderId)).toMatchObject({ status: 'filled', fill: { positionId: ticket, opens: true } });
+    expect(await h.bridge.allPositions()).toEqual([]);
+  });
+
   it('link dropped mid-close: unknown, and after reconnect the close is reported once', async () => {
     const h = await setup();
     await h.fake.connect();
