@@ -31,10 +31,13 @@ function sharedGold() {
   return series;
 }
 
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+/** Wall time, and CPU time of the whole process (all threads: the pool's workers included). */
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; cpuMs: number; result: T }> {
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   const result = await work();
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, result };
+  const used = process.cpuUsage(cpu);
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: (used.user + used.system) / 1000, result };
 }
 
 const bench: Bench = async (report) => {
@@ -59,23 +62,29 @@ const bench: Bench = async (report) => {
   const points = choosePoints(space.size, 'grid', space.size, 1);
   const run = (executor: ResearchExecutor) =>
     optimize({ job, space, points, metric: 'sharpe_ratio', executor, limiter: new Limiter(executor.concurrency), signal: new AbortController().signal });
-  const rate = async (executor: ResearchExecutor) => {
-    await run(executor); // threads started, code warm
-    const runs = [await timed(() => run(executor)), await timed(() => run(executor)), await timed(() => run(executor))].sort((a, b) => a.ms - b.ms);
-    const middle = runs[1]!;
-    return { perSecond: points.length / (middle.ms / 1000), best: middle.result.ranked[0]! };
-  };
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
-  const inline = await rate(await inlineExecutor());
   const one = new BacktestWorkerPool({ size: 1 });
   const two = new BacktestWorkerPool({ size: 2 });
   try {
-    const single = await rate(new PoolResearchExecutor(one));
-    const double = await rate(new PoolResearchExecutor(two));
-    if (JSON.stringify(single.best) !== JSON.stringify(inline.best) || JSON.stringify(double.best) !== JSON.stringify(inline.best)) {
-      throw new Error('the pool and the inline optimization disagree on the best parameters');
+    const executors = { inline: await inlineExecutor(), one: new PoolResearchExecutor(one), two: new PoolResearchExecutor(two) };
+    const rates: Record<keyof typeof executors, number[]> = { inline: [], one: [], two: [] };
+    const perCpu: Record<keyof typeof executors, number[]> = { inline: [], one: [], two: [] };
+    const best: Record<string, string> = {};
+    for (const [name, executor] of Object.entries(executors)) best[name] = JSON.stringify((await run(executor)).ranked[0]); // threads started, code warm
+    if (best.one !== best.inline || best.two !== best.inline) throw new Error('the pool and the inline optimization disagree on the best parameters');
+    // Interleaved rounds, medians: fair when other programs load the machine unevenly.
+    for (let round = 0; round < 5; round++) {
+      for (const [name, executor] of Object.entries(executors) as [keyof typeof executors, ResearchExecutor][]) {
+        const { ms, cpuMs } = await timed(() => run(executor));
+        rates[name].push(points.length / (ms / 1000));
+        perCpu[name].push(points.length / (cpuMs / 1000));
+      }
     }
-    const figure = (name: string, perSecond: number, ratio: Record<string, number>) =>
+    const single = { perSecond: median(rates.one), best: (await run(executors.one)).ranked[0]! };
+    const double = { perSecond: median(rates.two) };
+    const inline = { perSecond: median(rates.inline) };
+    const figure = (name: string, perSecond: number, cpuRate: number, ratio: Record<string, number>) =>
       report({
         bench: name,
         value: Math.round(perSecond),
@@ -83,39 +92,49 @@ const bench: Bench = async (report) => {
         ratio,
         bars_per_backtest: WINDOW_BARS,
         bars_per_second: Math.round(perSecond * WINDOW_BARS),
+        // Per second of CPU time (all threads): the per-core rate, whatever else loads the machine.
+        backtests_per_cpu_second: Math.round(cpuRate),
         trades_per_backtest: single.best.summary.total_trades,
       });
-    figure('research.optimize_1_worker', single.perSecond, { inline_one_thread: Number((single.perSecond / inline.perSecond).toFixed(3)) });
-    figure('research.optimize_2_workers', double.perSecond, { one_worker: Number((double.perSecond / single.perSecond).toFixed(3)) });
+    figure('research.optimize_1_worker', single.perSecond, median(perCpu.one), { inline_one_thread: Number((single.perSecond / inline.perSecond).toFixed(3)) });
+    figure('research.optimize_2_workers', double.perSecond, median(perCpu.two), { one_worker: Number((double.perSecond / single.perSecond).toFixed(3)) });
 
     // Monte Carlo on the trades of the best set's full backtest over the window.
     const full = executeBacktest({ ...job, config: { ...base, ...single.best.params }, collectTrades: true }).results;
     const pnl = Float64Array.from(full.trades.map((t) => t.pnl));
     const PATHS = 200_000;
     const task = { pnl, initialCapital: 10_000, simulations: PATHS, method: 'bootstrap' as const, seed: 1, ruinThreshold: 0.5, levels: [0.9, 0.95, 0.99], bins: 40 };
-    const executor = new PoolResearchExecutor(one);
+    const executor = executors.one;
     await executor.monteCarlo({ ...task, simulations: 20_000 });
-    const mc = [await timed(() => executor.monteCarlo(task)), await timed(() => executor.monteCarlo(task)), await timed(() => executor.monteCarlo(task))].sort((a, b) => a.ms - b.ms)[1]!;
-    const inlineMc = await timed(async () => runMonteCarlo(task));
-    const naive = await timed(async () => {
+    const naivePaths = PATHS / 10;
+    const naive = () => {
       const values = Array.from(pnl);
       const rois: number[] = [];
-      for (let j = 0; j < PATHS / 10; j++) {
+      for (let j = 0; j < naivePaths; j++) {
         const path = values.map(() => values[Math.floor(Math.random() * values.length)] as number);
         rois.push((path.reduce((a, b) => a + b, 0) / 10_000) * 100);
       }
       return rois.sort((a, b) => a - b);
-    });
-    const pathsPerSecond = PATHS / (mc.ms / 1000);
+    };
+    const mcRates = { pool: [] as number[], inline: [] as number[], naive: [] as number[], poolCpu: [] as number[] };
+    for (let round = 0; round < 3; round++) {
+      const pooled = await timed(() => executor.monteCarlo(task));
+      mcRates.pool.push(PATHS / (pooled.ms / 1000));
+      mcRates.poolCpu.push(PATHS / (pooled.cpuMs / 1000));
+      mcRates.inline.push(PATHS / ((await timed(async () => runMonteCarlo(task))).ms / 1000));
+      mcRates.naive.push(naivePaths / ((await timed(async () => naive())).ms / 1000));
+    }
+    const pathsPerSecond = median(mcRates.pool);
     report({
       bench: 'research.montecarlo_paths',
       value: Math.round(pathsPerSecond),
       unit: 'paths/s',
       ratio: {
-        naive: Number((pathsPerSecond / (PATHS / 10 / (naive.ms / 1000))).toFixed(3)),
-        inline_one_thread: Number((pathsPerSecond / (PATHS / (inlineMc.ms / 1000))).toFixed(3)),
+        naive: Number((pathsPerSecond / median(mcRates.naive)).toFixed(3)),
+        inline_one_thread: Number((pathsPerSecond / median(mcRates.inline)).toFixed(3)),
       },
       trades_per_path: pnl.length,
+      paths_per_cpu_second: Math.round(median(mcRates.poolCpu)),
       trade_draws_per_second: Math.round(pathsPerSecond * pnl.length),
     });
   } finally {
