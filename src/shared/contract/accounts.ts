@@ -273,7 +273,9 @@ export const deleteAccount = defineProcedure({
   name: 'accounts.delete',
   tag: TAG,
   summary: 'Delete an account and its credentials in the OS keychain',
-  description: 'Refused while trading tasks hold open positions on it.',
+  description:
+    'Refused while trading tasks hold open positions on it. The credentials are removed from the OS keychain first; ' +
+    'when the keychain cannot be reached the account is kept (KEYCHAIN_UNAVAILABLE), so no credential is left behind unseen.',
   input: idInput,
   output: success,
   http: [{ method: 'DELETE', path: '/api/v1/accounts/{account_id}', envelope: ENVELOPE }],
