@@ -56,6 +56,7 @@ beforeAll(async () => {
   server = await startTestServer();
   store('XAUUSD', '1H', slice(loadCandles('XAUUSD_H1_2018-04_2026-05.csv'), Date.UTC(2018, 10, 1), Date.UTC(2020, 1, 1)));
   store('XAUUSD', '1M', slice(loadCandles('XAUUSD_M1_2024-08_2024-10.csv'), 0, Infinity));
+  store('BTCUSDT', '1H', slice(loadCandles('BTCUSDT_H1_2017-08_2022-10.csv'), Date.UTC(2020, 6, 1), Date.UTC(2021, 11, 1)));
 });
 afterAll(async () => {
   await server?.stop();
@@ -169,6 +170,40 @@ describe('walk-forward optimization (/api/walkforward/)', () => {
     });
     const oos = await waitFor(`/api/backtest/${bt.body.id}/`);
     expect(oos.results.summary).toMatchObject(w2.out_sample_metrics);
+  });
+
+  it("takes the spec's example request (confluence, 4h from stored 1h bars; dates moved into the stored history)", async () => {
+    const created = await server.call('POST', '/api/walkforward/', {
+      name: 'Q4 2024 Walk-Forward',
+      symbols: ['BTCUSDT'],
+      timeframe: '4h',
+      start_date: '2021-01-01T00:00:00Z',
+      end_date: '2021-11-01T00:00:00Z',
+      in_sample_days: 60,
+      out_sample_days: 30,
+      parameter_ranges: {
+        long_rsi_min: [20, 23, 25, 28],
+        long_rsi_max: [30, 33, 35, 38],
+        long_adx_min: [20, 22, 25, 28],
+        min_confidence: [0.7, 0.73, 0.75, 0.78],
+      },
+      optimization_metric: 'sharpe_ratio',
+      initial_capital: 10000,
+      max_evaluations: 24, // random search: 24 of the 256 combinations per window (seeded)
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'Q4 2024 Walk-Forward', status: 'PENDING', strategy: 'confluence', position_size: 100, sizing: 'fixed_cash', grid_size: 256 });
+    const done = await waitFor(`/api/walkforward/${created.body.id}/`);
+    expect(done.status).toBe('COMPLETED');
+    expect(done.results).toMatchObject({ search_per_window: 'random', evaluations_per_window: 24 });
+    expect(done.results.windows).toHaveLength(9);
+    expect(done.results.windows[0]).toMatchObject({ in_sample_start: '2021-01-01', in_sample_end: '2021-03-01', out_sample_start: '2021-03-02', out_sample_end: '2021-03-31' });
+    for (const w of done.results.windows) {
+      expect(w.evaluated + w.skipped).toBe(24);
+      expect([20, 23, 25, 28]).toContain(w.best_params.long_rsi_min);
+    }
+    expect(done.results.overall_metrics.consistency_score).toBeGreaterThanOrEqual(0);
+    expect(done.results.overall_metrics.consistency_score).toBeLessThanOrEqual(1);
   });
 
   it('refuses a period too short for one window', async () => {

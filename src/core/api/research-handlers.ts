@@ -2,6 +2,7 @@ import { DomainError } from '../../shared/contract/errors';
 import type { Handlers } from '../../shared/contract/index';
 import {
   MAX_EVALUATIONS,
+  MAX_MONTE_CARLO_DRAWS,
   MAX_WALK_FORWARD_BACKTESTS,
   type CreateMonteCarloInput,
   type ListResearchInput,
@@ -289,6 +290,15 @@ export function createResearchHandlers(deps: ResearchHandlerDeps): ResearchHandl
       }
       if (source.pnl.length === 0) {
         throw new DomainError('VALIDATION_FAILED', `Backtest ${input.backtest_id} has no trades to resample`, [{ path: 'backtest_id', message: 'no trades' }]);
+      }
+      const draws = input.num_simulations * source.pnl.length;
+      if (draws > MAX_MONTE_CARLO_DRAWS) {
+        const most = Math.floor(MAX_MONTE_CARLO_DRAWS / source.pnl.length);
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `${input.num_simulations} paths of ${source.pnl.length} trades are ${draws} trade draws, more than ${MAX_MONTE_CARLO_DRAWS} per simulation: ask for at most ${most} simulations`,
+          [{ path: 'num_simulations', message: `at most ${most} for this backtest` }],
+        );
       }
       const pnl = Float64Array.from(source.pnl);
       const record = service.submit(

@@ -152,6 +152,8 @@ export const createWalkForwardInput = z
 export type CreateWalkForwardInput = z.output<typeof createWalkForwardInput>;
 
 export const MAX_SIMULATIONS = 1_000_000;
+/** Most trade draws (num_simulations × trades of the backtest) per simulation: about half a minute of one core. */
+export const MAX_MONTE_CARLO_DRAWS = 2_000_000_000;
 
 const confidenceLevel = z
   .number({ error: 'each confidence level must be a number between 0 and 1 such as 0.95' })
