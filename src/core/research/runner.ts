@@ -45,8 +45,8 @@ export class Limiter {
   }
 }
 
-/** Bars a batch of backtests should add up to: ~0.1 s of work at ~2 M bars/s, so progress and cancel stay prompt. */
-export const TARGET_BATCH_BARS = 200_000;
+/** Bars a batch of backtests should add up to: ~50 ms of work at ~2 M bars/s, so progress and cancel stay prompt. */
+export const TARGET_BATCH_BARS = 100_000;
 export const MAX_BATCH = 64;
 
 /** The job restricted to the bars in [startMs, endMs) of each sleeve, with up to `warmupBars` bars before for warm-up. */
@@ -100,7 +100,8 @@ export interface OptimizeOptions {
 export async function optimize(options: OptimizeOptions): Promise<OptimizationOutcome> {
   const { job, space, points, metric, executor, limiter, signal } = options;
   const perRun = Math.max(1, barsOf(job));
-  const spread = Math.max(1, Math.ceil(points.length / (executor.concurrency * 4)));
+  // At least 8 batches per worker, so the workers end together (a last big batch on one worker would idle the others).
+  const spread = Math.max(1, Math.ceil(points.length / (executor.concurrency * 8)));
   const batchSize = Math.max(1, Math.min(MAX_BATCH, Math.floor(TARGET_BATCH_BARS / perRun), spread));
   const batches: number[][] = [];
   for (let i = 0; i < points.length; i += batchSize) batches.push(points.slice(i, i + batchSize));
