@@ -121,7 +121,10 @@ export class TaskActor {
     });
     const reconciled = await this.reconcile();
 
-    const history = feed.history(this.task.pair, this.task.timeframe, this.task.lastBarTime, this.deps.warmUpBars);
+    const { pair, timeframe, lastBarTime } = this.task;
+    const history = feed.fetchHistory
+      ? await feed.fetchHistory(pair, timeframe, lastBarTime, this.deps.warmUpBars)
+      : feed.history(pair, timeframe, lastBarTime, this.deps.warmUpBars);
     this.runner.dryRun = true;
     for (const bar of history) {
       const i = this.bars.push(bar);
@@ -334,6 +337,9 @@ export class TaskActor {
 
   private applyOutcome(order: SubmitOrder, outcome: Awaited<ReturnType<ExecutionClient['submit']>>): void {
     const { repo } = this.deps;
+    // A broker may report the fill before the answer to the submit arrives: never step back from a final status.
+    const current = repo.findJournalEntry(order.clientOrderId)?.status;
+    if (current === 'filled' || current === 'cancelled' || current === 'rejected') return;
     if (outcome.status === 'accepted') {
       repo.setJournalStatus(order.clientOrderId, 'submitted', { brokerOrderId: outcome.brokerOrderId ?? null });
       return;

@@ -66,7 +66,21 @@ const DEFAULT_MAGIC = 12345;
 export class TradingKernel {
   private readonly actors = new Map<number, TaskActor>();
 
-  constructor(private readonly options: KernelOptions) {}
+  private readonly links = new Map<string, string>();
+
+  constructor(private readonly options: KernelOptions) {
+    // Every broker's link is watched: tasks hold while it is down and reconcile before they trade again.
+    options.brokers.onRegister((connection) => {
+      this.links.set(connection.id, connection.state().link);
+      connection.onStateChange((state) => {
+        if (state.reconciling || this.links.get(connection.id) === state.link) return;
+        this.links.set(connection.id, state.link);
+        this.onBrokerState(connection.id, state.link).catch((error: unknown) =>
+          this.options.log?.('error', `reacting to ${connection.id} going ${state.link} failed`, { error }),
+        );
+      });
+    });
+  }
 
   get maxTasks(): number {
     return this.options.maxTasks;

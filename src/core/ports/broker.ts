@@ -39,14 +39,24 @@ export interface BrokerRegistry {
   list(): BrokerConnection[];
   register(connection: BrokerConnection): void;
   unregister(id: string): void;
+  /** Hears every connection, those registered already and those to come (the kernel watches their links). */
+  onRegister(listener: (connection: BrokerConnection) => void): void;
 }
 
 export function createBrokerRegistry(): BrokerRegistry {
   const connections = new Map<string, BrokerConnection>();
+  const listeners: ((connection: BrokerConnection) => void)[] = [];
   return {
     get: (id) => connections.get(id),
     list: () => [...connections.values()],
-    register: (connection) => void connections.set(connection.id, connection),
+    register: (connection) => {
+      connections.set(connection.id, connection);
+      for (const listener of listeners) listener(connection);
+    },
     unregister: (id) => void connections.delete(id),
+    onRegister: (listener) => {
+      listeners.push(listener);
+      for (const connection of connections.values()) listener(connection);
+    },
   };
 }

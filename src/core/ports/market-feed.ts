@@ -15,7 +15,9 @@ export interface MarketFeed {
    * `onBar` is awaited: the feed does not deliver the next bar before the previous one was processed.
    */
   subscribe(symbol: string, timeframe: Timeframe, afterTime: number | null, onBar: (bar: Candle) => Promise<void> | void): FeedSubscription;
-  /** The `count` closed bars up to and including `untilTime` (for warm-up), oldest first. */
+  /** The `count` closed bars up to and including `untilTime` (for warm-up), oldest first, from what the feed holds. */
   history(symbol: string, timeframe: Timeframe, untilTime: number | null, count: number): Candle[];
+  /** The same, asked of a remote source (an MT5 terminal, an exchange) when the feed does not hold it yet. */
+  fetchHistory?(symbol: string, timeframe: Timeframe, untilTime: number | null, count: number): Promise<Candle[]>;
   sourceOf(symbol: string, timeframe: Timeframe): FeedSource;
 }
