@@ -136,6 +136,13 @@ export class TradingKernel {
       throw new DomainError('VALIDATION_FAILED', `Unknown strategy "${request.strategyName}"; available: ${names}`);
     }
     const connection = this.connectionFor(request.broker ?? 'paper');
+    if (connection.state().link !== 'up' && connection.ensureConnected) {
+      try {
+        await connection.ensureConnected();
+      } catch (error) {
+        throw new DomainError('UNAVAILABLE', `${connection.label} could not connect: ${(error as Error).message}`);
+      }
+    }
     if (connection.state().link !== 'up') {
       throw new DomainError('UNAVAILABLE', `${connection.label} is not connected (${connection.state().detail}); tasks start once it is`);
     }

@@ -30,6 +30,8 @@ export interface BrokerConnection {
   /** The broker's own symbol specification (digits, point, contract size, lot limits), if it lists the symbol. */
   instrument(symbol: string): Instrument | undefined;
   state(): BrokerState;
+  /** Brokers that connect on demand (an exchange account) open their link here; the kernel calls it before a task starts. */
+  ensureConnected?(): Promise<void>;
   /** Called on every link change; the kernel reconciles before tasks resume after a reconnect. */
   onStateChange(listener: (state: BrokerState) => void): () => void;
 }

@@ -72,6 +72,11 @@ export class CcxtBrokerConnection implements BrokerConnection {
     await this.session.ready();
   }
 
+  /** The kernel's hook before a task starts on this account. */
+  ensureConnected(): Promise<void> {
+    return this.connect();
+  }
+
   instrument(symbol: string): Instrument | undefined {
     return this.session.instrument(symbol);
   }

@@ -80,6 +80,12 @@ export class CcxtMarketFeed implements MarketFeed {
     return Array.from({ length: series.length }, (_, i) => candleAt(series, i));
   }
 
+  /** Warm-up for a task: the exchange's recent bars are downloaded into the store, then read from it. */
+  async fetchHistory(symbol: string, timeframe: Timeframe, untilTime: number | null, count: number): Promise<Candle[]> {
+    await this.prepare(symbol, timeframe, count);
+    return this.history(symbol, timeframe, untilTime, count);
+  }
+
   /** Downloads the `count` most recent closed bars into the store (call before `history` when a task starts). */
   async prepare(symbol: string, timeframe: Timeframe, count: number): Promise<DownloadResult> {
     const step = timeframeMs(timeframe);
