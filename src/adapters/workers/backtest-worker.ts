@@ -10,27 +10,22 @@ import { WORKER_TASKS } from './worker-tasks';
  * that both threads read and write with Atomics, so neither needs a message for them.
  */
 const port = parentPort;
-if (!port) throw new Error('backtest-worker.ts runs as a worker thread only');
-
-port.on('message', (request: PoolRequest) => {
-  const control = request.control;
-  Atomics.store(control, CONTROL_STARTED, 1);
-  port.postMessage({ type: 'started', id: request.id } satisfies PoolResponse);
-  try {
-    if (request.type === 'task') {
-      const task = WORKER_TASKS[request.kind];
-      if (!task) throw new Error(`unknown worker task "${request.kind}"`);
-      const { value, cancelled } = task(request.payload, control);
-      port.postMessage({ type: 'result', id: request.id, value, cancelled } satisfies PoolResponse);
-      return;
+// Imported outside a worker thread (a tool that loads every module), it does nothing.
+if (port) {
+  port.on('message', (request: PoolRequest) => {
+    if (request.type !== 'run') return;
+    const control = request.control;
+    Atomics.store(control, CONTROL_STARTED, 1);
+    port.postMessage({ type: 'started', id: request.id } satisfies PoolResponse);
+    try {
+      const outcome = runJobToJson(request.job as BacktestJob, {
+        shouldStop: () => Atomics.load(control, CONTROL_CANCEL) !== 0,
+        progress: (bars) => Atomics.store(control, CONTROL_DONE, bars),
+      });
+      port.postMessage({ type: 'done', id: request.id, ...outcome } satisfies PoolResponse);
+    } catch (error) {
+      port.postMessage({ type: 'error', id: request.id, message: (error as Error)?.message ?? String(error) } satisfies PoolResponse);
     }
-    const outcome = runJobToJson(request.job as BacktestJob, {
-      shouldStop: () => Atomics.load(control, CONTROL_CANCEL) !== 0,
-      progress: (bars) => Atomics.store(control, CONTROL_DONE, bars),
-    });
-    port.postMessage({ type: 'done', id: request.id, ...outcome } satisfies PoolResponse);
-  } catch (error) {
-    port.postMessage({ type: 'error', id: request.id, message: (error as Error)?.message ?? String(error) } satisfies PoolResponse);
-  }
-});
-port.postMessage({ type: 'ready' } satisfies PoolResponse);
+  });
+  port.postMessage({ type: 'ready' } satisfies PoolResponse);
+}
