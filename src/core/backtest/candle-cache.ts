@@ -29,7 +29,7 @@ interface Entry {
 export interface CandleCacheOptions {
   /** Bars per store query while loading (default 50,000). */
   sliceBars?: number;
-  /** Upper bound of cached bytes before the least recently used series are dropped (default 1 GiB). */
+  /** Upper bound of cached bytes before the least recently used series are dropped (default 512 MiB ≈ 11 million bars). */
   maxBytes?: number;
   /** Called between slices (default: setImmediate), so the event loop keeps serving requests. */
   yieldToLoop?: () => Promise<void>;
@@ -123,7 +123,7 @@ export class CandleCache {
 
   private remember(entry: Entry): void {
     this.entries.set(entry.key, entry);
-    const max = this.options.maxBytes ?? 1024 ** 3;
+    const max = this.options.maxBytes ?? 512 * 1024 ** 2;
     let total = 0;
     for (const e of this.entries.values()) total += e.bytes;
     while (total > max && this.entries.size > 1) {
