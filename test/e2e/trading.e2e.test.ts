@@ -120,13 +120,13 @@ describe('trading workspace (browser)', () => {
     await page.getByTestId('param-slow_period').fill('5');
     expect(await page.getByTestId('start-submit').isEnabled()).toBe(true);
     await page.getByTestId('start-submit').click();
-    await expect.poll(() => page.getByTestId('start-feedback').getAttribute('data-state')).toBe('success');
+    await expect.poll(() => page.getByTestId('start-feedback').getAttribute('data-state'), { timeout: 5_000 }).toBe('success');
     const feedback = await page.getByTestId('start-feedback').textContent();
     expect(feedback).toContain('Started simple_ma on EURUSD 1M');
     expect(feedback).toContain('SIMULATED');
 
     // 4. The chart shows the task: candles, its two moving averages, entry/exit markers, SIMULATED on the chart.
-    await expect.poll(() => page.getByTestId('chart-task').textContent()).toContain('simple_ma');
+    await expect.poll(() => page.getByTestId('chart-task').textContent(), { timeout: 5_000 }).toContain('simple_ma');
     await expect.poll(() => attr('candle-chart', 'data-bars'), { timeout: 15_000 }).toBeGreaterThan(100);
     await expect.poll(() => attr('candle-chart', 'data-entries'), { timeout: 15_000 }).toBeGreaterThan(0);
     await expect.poll(() => attr('candle-chart', 'data-exits'), { timeout: 15_000 }).toBeGreaterThan(0);
@@ -134,27 +134,32 @@ describe('trading workspace (browser)', () => {
     expect(chartPanel).toContain('SIMULATED');
     expect(chartPanel).toContain('SMA(2)');
     expect(chartPanel).toContain('SMA(5)');
-    await expect.poll(drawnPixels).toBeGreaterThan(20_000);
+    await expect.poll(drawnPixels, { timeout: 5_000 }).toBeGreaterThan(20_000);
     const colours = await candlePixels();
     expect(colours.green).toBeGreaterThan(200);
     expect(colours.red).toBeGreaterThan(200);
 
     // 5. The task and its position reach the grids, updated in place.
-    await expect.poll(() => page.getByTestId('tasks-grid').getAttribute('data-rows')).toBe('1');
+    await expect.poll(() => page.getByTestId('tasks-grid').getAttribute('data-rows'), { timeout: 5_000 }).toBe('1');
     expect(await page.getByTestId('task-row-1').textContent()).toContain('RUNNING');
     await page.getByTestId('live-tab-positions').click();
     await expect.poll(() => attr('positions-grid', 'data-rows'), { timeout: 15_000 }).toBeGreaterThan(0);
     const position = page.locator('[data-testid^="position-row-"]').first();
     expect(await position.textContent()).toMatch(/EURUSD(BUY|SELL)0\.10/);
     await page.getByTestId('live-tab-trades').click();
-    await expect.poll(() => attr('trades-grid', 'data-rows')).toBeGreaterThan(0);
+    await expect.poll(() => attr('trades-grid', 'data-rows'), { timeout: 5_000 }).toBeGreaterThan(0);
+    // 6. Notifications: fills and take-profits arrive as toasts.
+    await expect.poll(() => page.getByTestId('toast').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+
+    // Slow the feed down from the session bar (market.feedSettings), so the screenshot shows a position held.
+    await page.getByTestId('feed-speed').selectOption('2');
     await page.getByTestId('live-tab-positions').click();
+    await expect.poll(() => attr('positions-grid', 'data-rows'), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => attr('candle-chart', 'data-levels'), { timeout: 5_000 }).toBeGreaterThan(0);
     await page.mouse.move(0, 0);
     await page.waitForTimeout(600);
     await shot('trading-workspace.png');
 
-    // 6. Notifications: fills arrive as toasts.
-    await expect.poll(() => page.getByTestId('toast').count(), { timeout: 10_000 }).toBeGreaterThan(0);
 
     // 7. Zoom out and pan back in time: live mode ends, older bars are loaded for the new view, "Go live" returns.
     const box = (await page.getByTestId('candle-chart').boundingBox())!;
@@ -175,7 +180,9 @@ describe('trading workspace (browser)', () => {
     }
     await expect.poll(() => page.getByTestId('candle-chart').getAttribute('data-follow')).toBe('false');
     await expect.poll(() => attr('candle-chart', 'data-bars'), { timeout: 10_000 }).toBeGreaterThan(before);
-    await shot('trading-panned.png');
+    await page.mouse.move(cx, cy);
+    await page.waitForTimeout(300);
+    await shot('trading-panned.png'); // with the crosshair and the bar's data window
     await page.getByTestId('chart-follow').click();
     await expect.poll(() => page.getByTestId('candle-chart').getAttribute('data-follow')).toBe('true');
 

@@ -118,7 +118,7 @@ export interface WindowLimits {
   maxLoaded: number;
 }
 
-export const DEFAULT_LIMITS: WindowLimits = { chunk: 3_000, margin: 600, maxLoaded: 12_000 };
+export const DEFAULT_LIMITS: WindowLimits = { chunk: 2_500, margin: 800, maxLoaded: 8_000 };
 
 export interface LoadedState {
   time: readonly number[];

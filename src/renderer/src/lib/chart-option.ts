@@ -55,9 +55,10 @@ export interface ChartModel {
   thresholds: readonly { pane: 'price' | 'oscillator'; value: number; label: string }[];
   markers: readonly ChartMarkerInput[];
   levels: readonly ChartLevelInput[];
-  view: { start: number; end: number };
   minSpan: number;
   maxSpan: number;
+  /** The newest loaded bar is the market's newest: draw the last-price line (not for a window in the past). */
+  atLiveEdge: boolean;
 }
 
 export const CHART_COLORS = {
@@ -148,7 +149,6 @@ export function buildChartOption(m: ChartModel): ChartOption {
         symbolRotate: buy ? 0 : 180,
         symbolOffset: [0, buy ? 7 : -7],
         itemStyle: { color: buy ? CHART_COLORS.up : CHART_COLORS.down, borderColor: '#0f1318', borderWidth: 1 },
-        name: mk.position_id,
       });
     } else {
       const win = (mk.pnl ?? 0) >= 0;
@@ -156,7 +156,6 @@ export function buildChartOption(m: ChartModel): ChartOption {
         value: [i, mk.price],
         symbol: 'diamond',
         itemStyle: { color: '#0f1318', borderColor: win ? CHART_COLORS.up : CHART_COLORS.down, borderWidth: 1.6 },
-        name: mk.position_id,
       });
       const entry = entryIndex.get(mk.position_id);
       if (entry) {
@@ -168,39 +167,44 @@ export function buildChartOption(m: ChartModel): ChartOption {
     }
   }
 
+  /** A horizontal mark line. Its markLine needs `precision`: ECharts rounds mark-line values to 2 decimals by default. */
+  const hLine = (value: number, style: Record<string, unknown>): NonNullable<MarkLineComponentOption['data']>[number] => ({ yAxis: value, ...style });
+
   const levelLines: NonNullable<MarkLineComponentOption['data']> = m.levels.map((lv) => {
     const style = levelStyle(lv.kind);
-    return {
-      yAxis: lv.price,
+    return hLine(lv.price, {
       lineStyle: { color: style.color, type: style.type, width: style.width },
       label: {
         show: true,
         // Entries read from the left (where they were opened), protection levels at the live edge.
         position: lv.kind === 'entry' ? 'insideStartTop' : 'insideEndTop',
         color: style.color,
+        backgroundColor: 'rgba(15, 19, 24, 0.8)',
+        padding: [1, 3],
         fontFamily: MONO,
         fontSize: 10,
         formatter: `${lv.label} ${price(lv.price)}`,
       },
-    };
-  });
-  if (lastClose !== undefined) {
-    const color = lastUp ? CHART_COLORS.up : CHART_COLORS.down;
-    levelLines.push({
-      yAxis: lastClose,
-      lineStyle: { color, type: 'dotted', width: 1, opacity: 0.8 },
-      label: {
-        show: true,
-        position: 'end',
-        color: '#fff',
-        backgroundColor: color,
-        padding: [2, 4],
-        borderRadius: 2,
-        fontFamily: MONO,
-        fontSize: 10,
-        formatter: price(lastClose),
-      },
     });
+  });
+  if (lastClose !== undefined && m.atLiveEdge) {
+    const color = lastUp ? CHART_COLORS.up : CHART_COLORS.down;
+    levelLines.push(
+      hLine(lastClose, {
+        lineStyle: { color, type: 'dotted', width: 1, opacity: 0.8 },
+        label: {
+          show: true,
+          position: 'end',
+          color: '#fff',
+          backgroundColor: color,
+          padding: [2, 4],
+          borderRadius: 2,
+          fontFamily: MONO,
+          fontSize: 10,
+          formatter: price(lastClose),
+        },
+      }),
+    );
   }
 
   const lineSeries: LineSeriesOption[] = m.seriesMeta.map((meta, k) => {
@@ -225,13 +229,15 @@ export function buildChartOption(m: ChartModel): ChartOption {
             silent: true,
             symbol: 'none',
             animation: false,
+            precision: 10,
             data: [
-              { yAxis: 0, lineStyle: { color: CHART_COLORS.axis, type: 'solid', width: 1 }, label: { show: false } },
-              ...thresholds.map((t) => ({
-                yAxis: t.value,
-                lineStyle: { color: t.value >= 0 ? CHART_COLORS.down : CHART_COLORS.up, type: 'dashed' as const, width: 1, opacity: 0.8 },
-                label: { show: true, position: 'insideStartTop' as const, color: CHART_COLORS.label, fontSize: 9, formatter: `${t.label} ${t.value}` },
-              })),
+              hLine(0, { lineStyle: { color: CHART_COLORS.axis, type: 'solid', width: 1 }, label: { show: false } }),
+              ...thresholds.map((t) =>
+                hLine(t.value, {
+                  lineStyle: { color: t.value >= 0 ? CHART_COLORS.down : CHART_COLORS.up, type: 'dashed', width: 1, opacity: 0.8 },
+                  label: { show: true, position: 'insideStartTop', color: CHART_COLORS.label, fontSize: 9, formatter: `${t.label} ${t.value}` },
+                }),
+              ),
             ],
           }
         : undefined,
@@ -311,7 +317,8 @@ export function buildChartOption(m: ChartModel): ChartOption {
     axisPointer: { label: { formatter: (p: { value: unknown }) => (kind === 'price' ? price(Number(p.value)) : Number(p.value).toFixed(kind === 'osc' ? 2 : 0)) } },
   });
 
-  const zoomRange = { startValue: m.view.start, endValue: m.view.end, minValueSpan: m.minSpan, maxValueSpan: m.maxSpan };
+  // The range itself (startValue/endValue) is set by the chart component, which owns the view.
+  const zoomRange = { minValueSpan: m.minSpan, maxValueSpan: m.maxSpan };
 
   return {
     animation: false,
@@ -331,6 +338,8 @@ export function buildChartOption(m: ChartModel): ChartOption {
     tooltip: {
       trigger: 'axis',
       axisPointer: { type: 'cross', lineStyle: { color: '#4a5563', type: 'dashed' }, crossStyle: { color: '#4a5563' } },
+      // No position animation: a CSS transition on every mouse move keeps the browser in layout while panning.
+      transitionDuration: 0,
       backgroundColor: 'rgba(20, 26, 33, 0.94)',
       borderColor: '#313b47',
       borderWidth: 1,
@@ -344,9 +353,11 @@ export function buildChartOption(m: ChartModel): ChartOption {
         return [x < width / 2 ? width - contentWidth - RIGHT - 8 : LEFT + 8, 30];
       },
       formatter: (params: unknown) => {
+        // The bar under the cursor, by its category value (scatter markers have their own data indices).
         const list = Array.isArray(params) ? params : [params];
-        const first = list[0] as { dataIndex?: number } | undefined;
-        return tooltipHtml(first?.dataIndex ?? -1);
+        const first = list[0] as { axisValue?: unknown } | undefined;
+        const t = Number(first?.axisValue);
+        return Number.isFinite(t) ? tooltipHtml(barIndexAt(candles.time, t)) : '';
       },
     },
     dataZoom: [
@@ -383,24 +394,25 @@ export function buildChartOption(m: ChartModel): ChartOption {
         large: true,
         largeThreshold: 1_200,
         itemStyle: { color: CHART_COLORS.up, color0: CHART_COLORS.down, borderColor: CHART_COLORS.up, borderColor0: CHART_COLORS.down, borderWidth: 1 },
-        markLine: { silent: true, symbol: 'none', animation: false, data: levelLines },
+        markLine: { silent: true, symbol: 'none', animation: false, precision: 10, data: levelLines },
         z: 2,
       },
-      {
-        id: 'volume',
-        name: 'Volume',
-        type: 'bar',
-        xAxisIndex: 1,
-        yAxisIndex: 1,
-        data: candles.volume,
-        barMaxWidth: 14,
-        large: true,
-        largeThreshold: 1_200,
-        itemStyle: {
-          color: (p: { dataIndex: number }) =>
-            (candles.close[p.dataIndex] as number) >= (candles.open[p.dataIndex] as number) ? CHART_COLORS.upVolume : CHART_COLORS.downVolume,
-        },
-      },
+      // Volume as two overlaid series (up bars, down bars): per-bar colour callbacks are ignored in large mode.
+      ...(['up', 'down'] as const).map(
+        (dir): BarSeriesOption => ({
+          id: `volume-${dir}`,
+          name: 'Volume',
+          type: 'bar',
+          xAxisIndex: 1,
+          yAxisIndex: 1,
+          data: candles.volume.map((v, i) => (((candles.close[i] as number) >= (candles.open[i] as number)) === (dir === 'up') ? v : '-')),
+          barMaxWidth: 14,
+          barGap: '-100%',
+          large: true,
+          largeThreshold: 1_200,
+          itemStyle: { color: dir === 'up' ? CHART_COLORS.upVolume : CHART_COLORS.downVolume },
+        }),
+      ),
       ...lineSeries,
       {
         id: 'entries',

@@ -36,7 +36,7 @@ export function formatLots(value: number): string {
 
 export function formatChangePct(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return '—';
-  return `${value > 0 ? '+' : ''}${value.toFixed(2)} %`;
+  return `${value > 0 ? '+' : ''}${value.toFixed(2)}%`;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -73,6 +73,8 @@ interface ChartState {
   /** The chart reports a zoom/pan by the trader, as bar indices into the loaded window. */
   onUserView(start: number, end: number): void;
   followLatest(): void;
+  /** Loads the bars around an instant and shows them (years back in one step, without panning there). */
+  jumpTo(time: number): void;
 }
 
 /** The visible bar range now, as indices into the loaded candles. */
@@ -99,13 +101,19 @@ function overlaysOf(r: Overlays): OverlayColumns {
 /** Bumped on every context change: answers for an older context are dropped. */
 let generation = 0;
 let tailBusy = false;
+/**
+ * A market-only chart of stored history: without a task, the server's default window ends where a new task would
+ * start (the first bars), so such a chart asks up to "now" to see the latest stored bars. Never for the simulated
+ * market, which would have to generate every bar up to now.
+ */
+let storedHistoryOnly = false;
 let edgeBusy = false;
 let edgeTimer: ReturnType<typeof setTimeout> | undefined;
 
 export const useChartStore = create<ChartState>()((set, get) => {
   /** Candles then overlays for exactly the bars returned, so both align bar for bar. */
   async function fetchWindow(ctx: ChartContext, window: { from?: number; to?: number; limit: number }) {
-    const to = ctx.until !== null ? Math.min(window.to ?? ctx.until, ctx.until) : window.to;
+    const to = ctx.until !== null ? Math.min(window.to ?? ctx.until, ctx.until) : (window.to ?? (storedHistoryOnly ? Date.now() : undefined));
     const candles = await api.market.candles({
       symbol: ctx.symbol,
       timeframe: ctx.timeframe,
@@ -205,8 +213,13 @@ export const useChartStore = create<ChartState>()((set, get) => {
     const gen = generation;
     set({ loading: true });
     try {
-      const result = await fetchWindow(ctx, { limit: INITIAL_BARS });
+      let result = await fetchWindow(ctx, { limit: INITIAL_BARS });
       if (gen !== generation) return;
+      if (ctx.taskId === null && ctx.until === null && result.candles.source === 'replay' && !storedHistoryOnly) {
+        storedHistoryOnly = true;
+        result = await fetchWindow(ctx, { limit: INITIAL_BARS });
+        if (gen !== generation) return;
+      }
       set({ candles: emptyCandles(), overlays: emptyOverlays(), markers: [] });
       absorb(result, true);
       set({ atStart: result.candles.time.length < INITIAL_BARS, atLiveEdge: true, follow: true, viewTimes: null, loading: false });
@@ -241,6 +254,7 @@ export const useChartStore = create<ChartState>()((set, get) => {
       generation++;
       tailBusy = false;
       edgeBusy = false;
+      storedHistoryOnly = false;
       const keepMeta = get().ctx?.taskId === ctx.taskId && ctx.taskId !== null;
       set({
         ctx,
@@ -296,6 +310,35 @@ export const useChartStore = create<ChartState>()((set, get) => {
       });
       if (edgeTimer) clearTimeout(edgeTimer);
       edgeTimer = setTimeout(() => void loadEdges(), EDGE_DEBOUNCE_MS);
+    },
+
+    jumpTo(time) {
+      const s = get();
+      const ctx = s.ctx;
+      if (!ctx) return;
+      generation++;
+      const gen = generation;
+      const tf = TIMEFRAME_MS[ctx.timeframe] ?? 60_000;
+      const half = Math.round(s.span / 2);
+      set({ loading: true, follow: false });
+      void (async () => {
+        try {
+          const result = await fetchWindow(ctx, { to: time + INITIAL_BARS * tf * 0.5, limit: INITIAL_BARS });
+          if (gen !== generation) return;
+          set({ candles: emptyCandles(), overlays: emptyOverlays(), markers: [] });
+          absorb(result, false);
+          set({
+            atStart: result.candles.time.length < INITIAL_BARS,
+            atLiveEdge: false,
+            follow: false,
+            viewTimes: { start: time - half * tf, end: time + half * tf },
+            loading: false,
+          });
+          void loadEdges();
+        } catch (error) {
+          if (gen === generation) set({ loading: false, error: messageOf(error) });
+        }
+      })();
     },
 
     followLatest() {

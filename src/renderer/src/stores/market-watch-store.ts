@@ -30,6 +30,8 @@ const DAY = 86_400_000;
 /** (symbol|timeframe|day start) → reference price, or null when there is none. */
 const references = new Map<string, number | null>();
 let busy = false;
+/** (symbol|timeframe) known to be stored history: ask up to now for its last stored bar (see chart-store). */
+const stored = new Set<string>();
 
 async function referenceFor(symbol: string, timeframe: string, lastTime: number, timeframeMs: number): Promise<number | null> {
   const dayStart = Math.floor(lastTime / DAY) * DAY;
@@ -62,7 +64,12 @@ export const useMarketWatchStore = create<MarketWatchState>()((set, get) => ({
       const previousQuotes = get().timeframe === timeframe ? get().quotes : {};
       const rows = await Promise.all(
         symbols.map(async (symbol): Promise<Quote> => {
-          const r = await api.market.candles({ symbol, timeframe, limit: 2 });
+          const key = `${symbol}|${timeframe}`;
+          let r = await api.market.candles({ symbol, timeframe, limit: 2, ...(stored.has(key) ? { to: Date.now() } : {}) });
+          if (r.source === 'replay' && !stored.has(key)) {
+            stored.add(key);
+            r = await api.market.candles({ symbol, timeframe, limit: 2, to: Date.now() });
+          }
           const last = r.close[r.close.length - 1] ?? null;
           const lastTime = r.time[r.time.length - 1] ?? null;
           const ref = lastTime !== null ? await referenceFor(symbol, timeframe, lastTime, TF_MS[timeframe] ?? 60_000) : null;

@@ -65,6 +65,18 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 const refusal = (error: unknown): ActionOutcome => ({ ok: false, code: isDomainError(error) ? error.code : 'UNKNOWN', message: messageOf(error) });
 const sentence = <N extends ProcedureName>(name: N, output: OutputOf<N>) => (procedures[name].message as (o: OutputOf<N>) => string)(output);
 
+/**
+ * Orders, trades and events are listed per task on the server (no session filter): ask per task while the session
+ * has few, so other sessions' rows never crowd ours out of the limit; else once for all and filter.
+ */
+const PER_TASK_UP_TO = 8;
+async function perTask<T>(ids: number[], one: (taskId: number) => Promise<T[]>, all: () => Promise<T[]>): Promise<T[]> {
+  if (ids.length === 0) return [];
+  if (ids.length > PER_TASK_UP_TO) return all();
+  return (await Promise.all(ids.map(one))).flat();
+}
+const newestFirst = <R,>(at: (row: R) => string) => (a: R, b: R) => at(b).localeCompare(at(a));
+
 let polling = false;
 /** Drops answers for a session that is no longer selected. */
 let pollGeneration = 0;
@@ -186,15 +198,18 @@ export const useTradingStore = create<TradingState>()((set, get) => ({
     const generation = pollGeneration;
     try {
       const tab = get().tab;
-      const [tasks, positions, orders, trades, events] = await Promise.all([
+      const [tasks, positions] = await Promise.all([
         api.trading.tasks({ session_id: sessionId, include_stopped: 'true' }),
         api.trading.positions({ session_id: sessionId }),
-        tab === 'orders' ? api.trading.orders({ limit: LIST_LIMIT }) : undefined,
-        tab === 'trades' ? api.trading.trades({ limit: LIST_LIMIT }) : undefined,
-        tab === 'events' ? api.trading.events({ limit: LIST_LIMIT }) : undefined,
+      ]);
+      const ids = tasks.tasks.map((t) => t.task_id);
+      const [orders, trades, events] = await Promise.all([
+        tab === 'orders' ? perTask(ids, (task_id) => api.trading.orders({ task_id, limit: LIST_LIMIT }).then((r) => r.orders), () => api.trading.orders({ limit: LIST_LIMIT }).then((r) => r.orders)) : undefined,
+        tab === 'trades' ? perTask(ids, (task_id) => api.trading.trades({ task_id, limit: LIST_LIMIT }).then((r) => r.trades), () => api.trading.trades({ limit: LIST_LIMIT }).then((r) => r.trades)) : undefined,
+        tab === 'events' ? perTask(ids, (task_id) => api.trading.events({ task_id, limit: LIST_LIMIT }).then((r) => r.events), () => api.trading.events({ limit: LIST_LIMIT }).then((r) => r.events)) : undefined,
       ]);
       if (generation !== pollGeneration) return;
-      // Orders, trades and events are not filtered by session on the server: keep this session's tasks' rows.
+      // With the all-tasks query, keep this session's rows only.
       const ours = new Set(tasks.tasks.map((t) => t.task_id));
       const s = get();
       set({
@@ -202,11 +217,9 @@ export const useTradingStore = create<TradingState>()((set, get) => ({
         maxTasks: tasks.max_tasks,
         positions: reconcileRows(s.positions, positions.positions, (p) => p.position_id),
         floatingPnl: positions.floating_pnl,
-        ...(orders ? { orders: reconcileRows(s.orders, orders.orders.filter((o) => ours.has(o.task_id)), (o) => o.client_order_id) } : {}),
-        ...(trades ? { trades: reconcileRows(s.trades, trades.trades.filter((t) => ours.has(t.task_id)), (t) => t.position_id) } : {}),
-        ...(events
-          ? { events: reconcileRows(s.events, events.events.filter((e) => e.task_id === null || ours.has(e.task_id)), (e) => String(e.id)) }
-          : {}),
+        ...(orders ? { orders: reconcileRows(s.orders, orders.filter((o) => ours.has(o.task_id)).sort(newestFirst((o) => o.decided_at)), (o) => o.client_order_id) } : {}),
+        ...(trades ? { trades: reconcileRows(s.trades, trades.filter((t) => ours.has(t.task_id)).sort(newestFirst((t) => t.exit_time)), (t) => t.position_id) } : {}),
+        ...(events ? { events: reconcileRows(s.events, events.filter((e) => e.task_id !== null && ours.has(e.task_id)).sort((a, b) => b.id - a.id), (e) => String(e.id)) } : {}),
         lastPollAt: Date.now(),
         pollError: null,
       });

@@ -10,6 +10,12 @@ import { currentView, MAX_SPAN, MIN_SPAN, useChartStore } from '../../stores/cha
 // Tree-shaken: only the chart types and components this chart draws.
 echarts.use([CandlestickChart, BarChart, LineChart, ScatterChart, GridComponent, TooltipComponent, DataZoomComponent, AxisPointerComponent, MarkLineComponent, CanvasRenderer]);
 
+/** Both dataZoom components (inside + slider) to one bar range. */
+const zoomTo = (v: { start: number; end: number }) => [
+  { startValue: v.start, endValue: v.end },
+  { startValue: v.start, endValue: v.end },
+];
+
 interface ZoomEvent {
   start?: number;
   end?: number;
@@ -31,6 +37,7 @@ export function CandleChart({ digits }: { digits: number }) {
       thresholds: st.thresholds,
       markers: st.markers,
       levels: st.levels,
+      atLiveEdge: st.atLiveEdge,
       follow: st.follow,
       span: st.span,
       viewTimes: st.viewTimes,
@@ -39,6 +46,8 @@ export function CandleChart({ digits }: { digits: number }) {
   const count = s.candles.time.length;
   const countRef = useRef(count);
   countRef.current = count;
+  /** The bar range ECharts is showing, as last set or reported: avoids echoing the trader's own zoom back. */
+  const shownView = useRef<{ start: number; end: number } | null>(null);
 
   useEffect(() => {
     const el = host.current;
@@ -53,6 +62,7 @@ export function CandleChart({ digits }: { digits: number }) {
       // Percent of the category extent [0, n − 1] → bar indices.
       const start = z.startValue ?? Math.round(((z.start ?? 0) / 100) * (n - 1));
       const end = z.endValue ?? Math.round(((z.end ?? 100) / 100) * (n - 1));
+      shownView.current = { start, end };
       useChartStore.getState().onUserView(start, end);
     });
     const observer = new ResizeObserver(() => instance.resize());
@@ -64,7 +74,8 @@ export function CandleChart({ digits }: { digits: number }) {
     };
   }, []);
 
-  const view = currentView(s);
+  // The data option does not depend on the view: a zoom or pan by the trader is ECharts' own work and must not
+  // rebuild and resend thousands of bars on every mouse move.
   const option = useMemo(
     () =>
       buildChartOption({
@@ -76,19 +87,30 @@ export function CandleChart({ digits }: { digits: number }) {
         thresholds: s.thresholds,
         markers: s.markers,
         levels: s.levels,
-        view,
         minSpan: MIN_SPAN,
         maxSpan: MAX_SPAN,
+        atLiveEdge: s.atLiveEdge,
       }),
-    // view is derived from these; listing its numbers keeps the option stable when nothing moved
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [s.ctx?.timeframe, digits, s.candles, s.overlays, s.seriesMeta, s.thresholds, s.markers, s.levels, view.start, view.end],
+    [s.ctx?.timeframe, digits, s.candles, s.overlays, s.seriesMeta, s.thresholds, s.markers, s.levels, s.atLiveEdge],
   );
+  const view = currentView(s);
 
   useEffect(() => {
+    // New data: indices may have shifted (bars prepended or dropped), so the view is re-applied with it.
+    const v = currentView(useChartStore.getState());
+    shownView.current = v;
     // replaceMerge: series matched by id are updated in place; studies that went away are removed.
-    chart.current?.setOption(option, { replaceMerge: ['series'], lazyUpdate: true });
+    const zoom = (option.dataZoom as object[]).map((z, i) => ({ ...z, ...zoomTo(v)[i] }));
+    chart.current?.setOption({ ...option, dataZoom: zoom }, { replaceMerge: ['series'], lazyUpdate: true });
   }, [option]);
+
+  useEffect(() => {
+    // A view change that did not come from the chart itself (follow, go live): move the zoom only.
+    const current = shownView.current;
+    if (current && current.start === view.start && current.end === view.end) return;
+    shownView.current = view;
+    chart.current?.setOption({ dataZoom: zoomTo(view) }, { lazyUpdate: true });
+  }, [view.start, view.end]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const entries = s.markers.filter((m) => m.kind === 'entry').length;
   return (

@@ -69,9 +69,12 @@ export function ChartPanel() {
               {task.status.startsWith('running') ? '' : ` · ${task.status}`}
             </>
           ) : (
-            <span className="dim">market only — select a task for its indicators and trades</span>
+            <span className="dim" title="Select a task (in the Tasks grid) to draw its indicators, trades and levels">
+              market only
+            </span>
           )}
         </span>
+        <GoToDate disabled={!ctx} />
         <button
           type="button"
           className={`btn small follow ${follow ? 'on' : ''}`}
@@ -149,5 +152,44 @@ export function ChartPanel() {
       </div>
       {stopping && task && <StopTaskDialog task={task} onClose={() => setStopping(false)} />}
     </section>
+  );
+}
+
+/** Jump to a date (UTC): the way to reach a bar years back without panning there. Folded into one button. */
+function GoToDate({ disabled }: { disabled: boolean }) {
+  const jumpTo = useChartStore((s) => s.jumpTo);
+  const [open, setOpen] = useState(false);
+  const [value, setValue] = useState('');
+  if (!open) {
+    return (
+      <button type="button" className="btn small goto-open" disabled={disabled} onClick={() => setOpen(true)} title="Go to a date (UTC)" data-testid="chart-goto-open">
+        Go to date
+      </button>
+    );
+  }
+  return (
+    <form
+      className="goto"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const t = Date.parse(`${value}T12:00:00Z`);
+        if (Number.isFinite(t)) jumpTo(t);
+        setOpen(false);
+      }}
+    >
+      <input
+        type="date"
+        className="input goto-date"
+        value={value}
+        autoFocus
+        onChange={(e) => setValue(e.target.value)}
+        onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+        aria-label="Go to date (UTC)"
+        data-testid="chart-goto-date"
+      />
+      <button type="submit" className="btn small" disabled={!value} data-testid="chart-goto">
+        Go
+      </button>
+    </form>
   );
 }

@@ -66,6 +66,7 @@ export function DataGrid<R>(props: DataGridProps<R>) {
   return (
     <div className="dgrid" data-testid={testId} data-rows={sorted.length} role="grid" aria-rowcount={sorted.length + 1}>
       <div className="dgrid-scroll" ref={scroller} onScroll={onScroll}>
+        <div className="dgrid-inner">
         <div className="dgrid-head" role="row" style={{ gridTemplateColumns: template }}>
           {columns.map((c) => {
             const active = sort?.key === c.key ? sort.direction : undefined;
@@ -108,6 +109,7 @@ export function DataGrid<R>(props: DataGridProps<R>) {
             })}
           </div>
         )}
+        </div>
       </div>
     </div>
   );

@@ -47,7 +47,7 @@ export const ParamField = memo(function ParamField({ spec, value, error, onChang
             aria-describedby={`${id}-help`}
             data-testid={id}
           />
-          {spec.unit && <span className="param-unit">{spec.unit}</span>}
+          <span className="param-unit">{spec.unit ?? ''}</span>
         </div>
       </div>
       {error ? (

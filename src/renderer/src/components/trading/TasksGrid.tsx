@@ -45,7 +45,7 @@ export function TasksGrid() {
       },
       { key: 'bar', title: 'Last bar (UTC)', width: '118px', sortValue: (t) => t.last_bar_time, render: (t) => <span className="dim">{formatUtc(t.last_bar_time, false)}</span> },
       {
-        key: 'stop', title: '', width: '52px', align: 'center',
+        key: 'stop', title: '', width: '58px', align: 'center', cellClass: () => 'action',
         render: (t) =>
           ACTIVE.has(t.status) ? (
             <button
