@@ -17,7 +17,7 @@ export function PositionsGrid() {
   const d = useDigits();
   const columns = useMemo<Column<PositionView>[]>(
     () => [
-      { key: 'id', title: 'Position', width: 'minmax(110px, 1fr)', sortValue: (p) => p.position_id, render: (p) => <span className="mono">{p.position_id}</span> },
+      { key: 'id', title: 'Position', width: '150px', sortValue: (p) => p.position_id, render: (p) => <span className="mono">{p.position_id}</span> },
       { key: 'task', title: 'Task', width: '44px', align: 'right', sortValue: (p) => p.task_id, render: (p) => p.task_id },
       { key: 'symbol', title: 'Symbol', width: '72px', sortValue: (p) => p.symbol, render: (p) => <strong>{p.symbol}</strong> },
       { key: 'side', title: 'Side', width: '48px', sortValue: (p) => p.side, render: (p) => side(p.side) },
@@ -30,7 +30,7 @@ export function PositionsGrid() {
         key: 'pnl', title: 'Floating P&L', width: '92px', align: 'right', help: 'At the last price, net of entry commission (USD)',
         sortValue: (p) => p.floating_pnl, render: (p) => formatPnl(p.floating_pnl), cellClass: (p) => `strong ${pnlClass(p.floating_pnl)}`,
       },
-      { key: 'time', title: 'Opened (UTC)', width: '132px', sortValue: (p) => p.entry_time, render: (p) => <span className="dim">{formatUtc(p.entry_time)}</span> },
+      { key: 'time', title: 'Opened (UTC)', width: 'minmax(132px, 1fr)', sortValue: (p) => p.entry_time, render: (p) => <span className="dim">{formatUtc(p.entry_time)}</span> },
     ],
     [d],
   );
@@ -53,7 +53,7 @@ export function OrdersGrid() {
   const columns = useMemo<Column<OrderView>[]>(
     () => [
       { key: 'time', title: 'Decided (UTC)', width: '132px', sortValue: (o) => o.decided_at, render: (o) => <span className="dim">{formatUtc(o.decided_at)}</span> },
-      { key: 'id', title: 'Client order id', width: 'minmax(120px, 1fr)', sortValue: (o) => o.client_order_id, render: (o) => <span className="mono">{o.client_order_id}</span> },
+      { key: 'id', title: 'Client order id', width: '150px', sortValue: (o) => o.client_order_id, render: (o) => <span className="mono">{o.client_order_id}</span> },
       { key: 'task', title: 'Task', width: '44px', align: 'right', sortValue: (o) => o.task_id, render: (o) => o.task_id },
       { key: 'symbol', title: 'Symbol', width: '70px', sortValue: (o) => o.symbol, render: (o) => o.symbol },
       { key: 'side', title: 'Side', width: '46px', sortValue: (o) => o.side, render: (o) => side(o.side) },
@@ -92,10 +92,10 @@ export function TradesGrid() {
       { key: 'lots', title: 'Lots', width: '50px', align: 'right', sortValue: (t) => t.lots, render: (t) => formatLots(t.lots) },
       { key: 'entry', title: 'Entry', width: '80px', align: 'right', sortValue: (t) => t.entry_price, render: (t) => formatPrice(t.entry_price, d(t.symbol)) },
       { key: 'exit', title: 'Exit', width: '80px', align: 'right', sortValue: (t) => t.exit_price, render: (t) => formatPrice(t.exit_price, d(t.symbol)) },
-      { key: 'reason', title: 'Reason', width: 'minmax(80px, 1fr)', sortValue: (t) => t.exit_reason, render: (t) => <span className={`reason ${t.exit_reason}`}>{t.exit_reason.replace(/_/g, ' ')}</span> },
+      { key: 'reason', title: 'Reason', width: '110px', sortValue: (t) => t.exit_reason, render: (t) => <span className={`reason ${t.exit_reason}`}>{t.exit_reason.replace(/_/g, ' ')}</span> },
       { key: 'comm', title: 'Comm.', width: '60px', align: 'right', sortValue: (t) => t.commission, render: (t) => <span className="dim">{t.commission.toFixed(2)}</span> },
       { key: 'pnl', title: 'P&L', width: '84px', align: 'right', help: 'Net of commissions (USD)', sortValue: (t) => t.pnl, render: (t) => formatPnl(t.pnl), cellClass: (t) => `strong ${pnlClass(t.pnl)}` },
-      { key: 'entry_time', title: 'Opened (UTC)', width: '132px', sortValue: (t) => t.entry_time, render: (t) => <span className="dim">{formatUtc(t.entry_time)}</span> },
+      { key: 'entry_time', title: 'Opened (UTC)', width: 'minmax(132px, 1fr)', sortValue: (t) => t.entry_time, render: (t) => <span className="dim">{formatUtc(t.entry_time)}</span> },
     ],
     [d],
   );
