@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 
 /** Only workspaces that work today are listed; others are added as their features land. */
-export type WorkspaceId = 'allocation' | 'trading' | 'api';
+export type WorkspaceId = 'allocation' | 'trading' | 'research' | 'api';
 
 interface WorkspaceState {
   active: WorkspaceId;

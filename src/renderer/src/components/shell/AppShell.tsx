@@ -2,6 +2,7 @@ import { useConnectionStore } from '../../stores/connection-store';
 import { useWorkspaceStore } from '../../stores/workspace-store';
 import { AllocationWorkspace } from '../allocation/AllocationWorkspace';
 import { ApiWorkspace } from '../api/ApiWorkspace';
+import { ResearchWorkspace } from '../research/ResearchWorkspace';
 import { ToastHost } from '../trading/ToastHost';
 import { TradingWorkspace } from '../trading/TradingWorkspace';
 import { NotSignedInScreen } from './NotSignedInScreen';
@@ -16,7 +17,15 @@ export function AppShell() {
     <div className="app">
       <Sidebar />
       <main className="workspace" data-testid={`workspace-${active}`}>
-        {active === 'allocation' ? <AllocationWorkspace /> : active === 'trading' ? <TradingWorkspace /> : <ApiWorkspace />}
+        {active === 'allocation' ? (
+          <AllocationWorkspace />
+        ) : active === 'trading' ? (
+          <TradingWorkspace />
+        ) : active === 'research' ? (
+          <ResearchWorkspace />
+        ) : (
+          <ApiWorkspace />
+        )}
       </main>
       <StatusBar />
       <ToastHost />

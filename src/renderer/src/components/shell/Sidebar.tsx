@@ -3,6 +3,7 @@ import { useWorkspaceStore, type WorkspaceId } from '../../stores/workspace-stor
 const WORKSPACES: readonly { id: WorkspaceId; label: string; icon: string }[] = [
   { id: 'allocation', label: 'Allocation', icon: '◔' },
   { id: 'trading', label: 'Trading', icon: '⇅' },
+  { id: 'research', label: 'Research', icon: '∿' },
   { id: 'api', label: 'API', icon: '⌘' },
 ];
 
