@@ -73,7 +73,10 @@ describe('market.overlays', () => {
     const { api } = direct;
     const { task } = await api.trading.start({
       session_id: sessionId, pair: 'XAUUSD', timeframe: '1M', strategy_name: 'gold_buy_dip',
-      config: { lookback_candles: 10, zscore_period: 8, zscore_threshold_buy: -1.5, zscore_threshold_sell: 1.5 },
+      config: {
+        lookback_candles: 10, zscore_period: 8, zscore_threshold_buy: -1.5, zscore_threshold_sell: 1.5,
+        percentage_threshold: 0.15, grid_percent: 0.1, take_profit_percent: 0.15,
+      },
     });
     const full = await api.market.overlays({ task_id: task.task_id, limit: 100 });
     expect(full.series.map((s) => [s.key, s.pane])).toEqual([
@@ -95,6 +98,18 @@ describe('market.overlays', () => {
     const sd = Math.sqrt(closes.reduce((a, b) => a + (b - mean) ** 2, 0) / 8);
     expect(full.series[2]?.values.at(-1)).toBeCloseTo(((candles.close[i] as number) - mean) / sd, 9);
     expect(full.series.every((s) => s.values.every((v) => v !== null))).toBe(true);
+
+    // An open series: its entries and TP are drawn, and the next grid level while the grid has room.
+    // Levels and positions read a moment apart: retry until both describe the same open series.
+    const { levels, open } = await waitFor(async () => {
+      const o = await api.market.overlays({ task_id: task.task_id, limit: 10 });
+      const positions = (await api.trading.positions({ task_id: task.task_id })).positions;
+      const entries = o.levels.filter((l) => l.kind === 'entry').map((l) => l.price).sort();
+      const same = positions.length > 0 && JSON.stringify(entries) === JSON.stringify(positions.map((p) => p.entry_price).sort());
+      return same ? { levels: o.levels, open: positions } : undefined;
+    });
+    expect(levels.find((l) => l.kind === 'take_profit')?.price).toBe(open[0]?.take_profit);
+    expect(levels.some((l) => l.kind === 'next_grid')).toBe(open.length < 5);
 
     const from = candles.time[90] as number;
     const tail = await api.market.overlays({ task_id: task.task_id, from, to: last, limit: 100 });

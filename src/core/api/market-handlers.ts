@@ -130,16 +130,22 @@ export function createMarketHandlers(deps: TradingHandlerDeps): MarketHandlers {
         series: studies.map((s, k) => ({ key: s.key, label: s.label, pane: s.pane, values: values[k] as (number | null)[] })),
         thresholds,
         markers,
-        levels: openLevels(open, actor?.runner.indicators() ?? {}),
+        levels: openLevels(open, actor?.runner.indicators() ?? {}, gridRoom(task, open.length)),
       };
     },
   };
+}
+
+/** Whether the open series may still add a grid trade (grid on, fewer trades than max_grid_trades). */
+function gridRoom(task: TaskRecord, openCount: number): boolean {
+  return task.config.use_grid_trading === true && openCount < num(task.config, 'max_grid_trades', 5);
 }
 
 /** Lines of the open series: each entry, the (shared) take-profit and stop, and where the next grid trade would go. */
 function openLevels(
   open: readonly { side: string; lots: number; entryPrice: number; takeProfit: number | null; stopLoss: number | null }[],
   indicators: Record<string, number | null>,
+  gridOpen: boolean,
 ): OverlaysOutput['levels'] {
   const levels: OverlaysOutput['levels'] = [];
   const seen = new Set<string>();
@@ -153,6 +159,6 @@ function openLevels(
   open.forEach((p, i) => add('entry', p.entryPrice, open.length > 1 ? `#${i + 1} ${p.side} ${p.lots}` : `${p.side} ${p.lots}`));
   for (const p of open) add('take_profit', p.takeProfit, 'TP');
   for (const p of open) add('stop_loss', p.stopLoss, 'SL');
-  if (open.length > 0) add('next_grid', indicators.next_grid_level, 'Next grid');
+  if (open.length > 0 && gridOpen) add('next_grid', indicators.next_grid_level, 'Next grid');
   return levels;
 }
