@@ -154,6 +154,11 @@ describe('trading workspace (browser)', () => {
     expect(await position.textContent()).toMatch(/EURUSD(BUY|SELL)0\.10/);
     await page.getByTestId('live-tab-trades').click();
     await expect.poll(() => attr('trades-grid', 'data-rows'), { timeout: 5_000 }).toBeGreaterThan(0);
+    // Virtualized: with more trades than fit, only the rows in view (plus a few) are in the DOM.
+    await expect.poll(() => attr('trades-grid', 'data-rows'), { timeout: 15_000 }).toBeGreaterThan(40);
+    const domRows = await page.locator('[data-testid="trades-grid"] .dgrid-body [role="row"]').count();
+    expect(domRows).toBeGreaterThan(5);
+    expect(domRows).toBeLessThan(30);
     // Sortable: P&L, largest first on the first click.
     await page.getByTestId('trades-grid-col-pnl').click();
     expect(await page.getByTestId('trades-grid-col-pnl').getAttribute('aria-sort')).toBe('descending');
