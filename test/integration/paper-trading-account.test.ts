@@ -46,7 +46,7 @@ describe('paper account rules', () => {
     }, 'the first position');
     const signal = await call('signals.get', { id: first.signal_id });
     // Nothing was realized before it: equity = initial capital; quantity = 25 000 × 8 % / decision close, down to 0.00001.
-    const expected = Math.floor((2_000 / signal.entry_price) * 1e5 + 1e-9) / 1e5;
+    const expected = Math.floor((2_000 / signal.indicator_values.close) * 1e5 + 1e-9) / 1e5;
     expect(first.position_size).toBeCloseTo(expected, 8);
     // The signal keeps the levels the strategy asked for; the position has none.
     expect(signal.take_profit).not.toBeNull();

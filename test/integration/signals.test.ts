@@ -98,7 +98,7 @@ describe('signals API', () => {
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({ ...acted, is_active: detail.body.is_active });
     expect(Object.keys(detail.body.indicator_values).sort()).toEqual(['close', 'fast_ma', 'slow_ma']);
-    expect(detail.body.indicator_values.close).toBe(acted.entry_price);
+    expect(detail.body.indicator_values.close).toBeCloseTo(acted.entry_price, 6);
     // Not a paper-trading run: no paper trade.
     expect(detail.body.paper_trade).toBeNull();
 

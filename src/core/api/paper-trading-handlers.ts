@@ -8,7 +8,7 @@ import type { SignalRepository } from '../ports/signal-repository';
 import type { TaskRecord, TradingRepository } from '../ports/trading-repository';
 import type { PaperAccount, ValuedPosition } from '../engine/paper-account';
 import type { StrategyCatalog, TradingKernel } from '../engine/trading-kernel';
-import { round, specTimeframe } from './signal-handlers';
+import { px, round, specTimeframe } from './signal-handlers';
 
 type PaperHandlers = Pick<
   Handlers,
@@ -48,12 +48,12 @@ export function createPaperTradingHandlers(deps: PaperTradingHandlerDeps): Paper
       signal_id: signalIds.get(p.position.id) ?? null,
       symbol: p.position.symbol,
       direction: direction(p.position.side),
-      entry_price: p.position.entryPrice,
-      current_price: p.price,
+      entry_price: px(p.position.symbol, p.position.entryPrice),
+      current_price: px(p.position.symbol, p.price),
       position_size: round(size, 8),
       position_value: round(value),
-      stop_loss: p.position.stopLoss,
-      take_profit: p.position.takeProfit,
+      stop_loss: px(p.position.symbol, p.position.stopLoss),
+      take_profit: px(p.position.symbol, p.position.takeProfit),
       unrealized_pnl: p.unrealizedPnl === null ? null : round(p.unrealizedPnl),
       unrealized_pnl_percent: p.unrealizedPnl === null || value === 0 ? null : round((p.unrealizedPnl / value) * 100),
       opened_at: iso(p.position.entryTime),
@@ -70,8 +70,8 @@ export function createPaperTradingHandlers(deps: PaperTradingHandlerDeps): Paper
       signal_id: signalIds.get(t.positionId) ?? null,
       symbol: t.symbol,
       direction: direction(t.side),
-      entry_price: t.entryPrice,
-      exit_price: t.exitPrice,
+      entry_price: px(t.symbol, t.entryPrice),
+      exit_price: px(t.symbol, t.exitPrice),
       position_size: round(size, 8),
       realized_pnl: round(t.pnl),
       realized_pnl_percent: value === 0 ? 0 : round((t.pnl / value) * 100),

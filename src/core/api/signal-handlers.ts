@@ -27,14 +27,23 @@ export const round = (value: number, digits = 2): number => {
   return Math.round(value * f) / f;
 };
 
+/** A price as the instrument quotes it (its digits), without binary noise (88402.68000000001 → 88402.68). */
+export function px(symbol: string, price: number): number;
+export function px(symbol: string, price: number | null): number | null;
+export function px(symbol: string, price: number | null): number | null {
+  if (price === null) return null;
+  const digits = builtinInstrument(symbol)?.digits;
+  return digits === undefined ? Number(price.toPrecision(12)) : round(price, digits);
+}
+
 export function signalView(s: SignalRecord): SignalView {
   return {
     id: s.id,
     symbol: s.symbol,
     signal_type: s.side === 'BUY' ? 'LONG' : 'SHORT',
-    entry_price: s.entryPrice,
-    stop_loss: s.stopLoss,
-    take_profit: s.takeProfit,
+    entry_price: px(s.symbol, s.entryPrice),
+    stop_loss: px(s.symbol, s.stopLoss),
+    take_profit: px(s.symbol, s.takeProfit),
     confidence: round(s.confidence, 4),
     timeframe: specTimeframe(s.timeframe),
     description: s.description,
@@ -85,8 +94,8 @@ export function createSignalHandlers(deps: SignalHandlerDeps): SignalHandlers {
       return {
         id: runs.numberOf(open.id),
         status: 'OPEN' as const,
-        entry_price: open.entryPrice,
-        current_price: mark?.price ?? null,
+        entry_price: px(open.symbol, open.entryPrice),
+        current_price: px(open.symbol, mark?.price ?? null),
         unrealized_pnl: pnl === null ? null : round(pnl),
         unrealized_pnl_percent: pnl === null || !value ? null : round((pnl / value) * 100),
         exit_price: null,
@@ -102,11 +111,11 @@ export function createSignalHandlers(deps: SignalHandlerDeps): SignalHandlers {
     return {
       id: runs.numberOf(closed.positionId),
       status: 'CLOSED' as const,
-      entry_price: closed.entryPrice,
-      current_price: closed.exitPrice,
+      entry_price: px(closed.symbol, closed.entryPrice),
+      current_price: px(closed.symbol, closed.exitPrice),
       unrealized_pnl: 0,
       unrealized_pnl_percent: 0,
-      exit_price: closed.exitPrice,
+      exit_price: px(closed.symbol, closed.exitPrice),
       realized_pnl: round(closed.pnl),
       realized_pnl_percent: value ? round((closed.pnl / value) * 100) : null,
       exit_reason: closed.exitReason.toUpperCase(),
