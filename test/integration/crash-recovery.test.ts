@@ -85,5 +85,5 @@ describe('crash recovery', () => {
     } finally {
       db.close();
     }
-  }, 240_000);
+  }, 600_000);
 });
