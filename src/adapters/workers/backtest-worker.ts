@@ -13,11 +13,18 @@ const port = parentPort;
 // Imported outside a worker thread (a tool that loads every module), it does nothing.
 if (port) {
   port.on('message', (request: PoolRequest) => {
-    if (request.type !== 'run') return;
     const control = request.control;
     Atomics.store(control, CONTROL_STARTED, 1);
     port.postMessage({ type: 'started', id: request.id } satisfies PoolResponse);
     try {
+      // Named tasks (research: optimization batches, Monte Carlo) — without this branch they never answer.
+      if (request.type === 'task') {
+        const task = WORKER_TASKS[request.kind];
+        if (!task) throw new Error(`unknown worker task "${request.kind}"`);
+        const { value, cancelled } = task(request.payload, control);
+        port.postMessage({ type: 'result', id: request.id, value, cancelled } satisfies PoolResponse);
+        return;
+      }
       const outcome = runJobToJson(request.job as BacktestJob, {
         shouldStop: () => Atomics.load(control, CONTROL_CANCEL) !== 0,
         progress: (bars) => Atomics.store(control, CONTROL_DONE, bars),
