@@ -127,7 +127,7 @@ describe('research workspace (browser)', () => {
     // 5. Monte Carlo on the run's trades: histogram with confidence bands.
     await page.getByTestId('result-tab-montecarlo').click();
     await page.getByTestId('mc-run').click();
-    await page.getByTestId('mc-stats').waitFor({ timeout: 20_000 });
+    await page.getByTestId('mc-stats').waitFor({ timeout: 20_000 }).catch(async (e) => { await shot('research-debug-mc.png'); throw e; });
     await expect.poll(() => drawnPixels('mc-chart')).toBeGreaterThan(500);
     await shot('research-6-montecarlo.png');
 
