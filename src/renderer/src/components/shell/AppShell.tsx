@@ -2,6 +2,7 @@ import { useConnectionStore } from '../../stores/connection-store';
 import { useWorkspaceStore } from '../../stores/workspace-store';
 import { AllocationWorkspace } from '../allocation/AllocationWorkspace';
 import { ApiWorkspace } from '../api/ApiWorkspace';
+import { BrokersWorkspace } from '../brokers/BrokersWorkspace';
 import { ResearchWorkspace } from '../research/ResearchWorkspace';
 import { ToastHost } from '../trading/ToastHost';
 import { TradingWorkspace } from '../trading/TradingWorkspace';
@@ -23,6 +24,8 @@ export function AppShell() {
           <TradingWorkspace />
         ) : active === 'research' ? (
           <ResearchWorkspace />
+        ) : active === 'brokers' ? (
+          <BrokersWorkspace />
         ) : (
           <ApiWorkspace />
         )}

@@ -4,6 +4,7 @@ const WORKSPACES: readonly { id: WorkspaceId; label: string; icon: string }[] = 
   { id: 'allocation', label: 'Allocation', icon: '◔' },
   { id: 'trading', label: 'Trading', icon: '⇅' },
   { id: 'research', label: 'Research', icon: '∿' },
+  { id: 'brokers', label: 'Brokers', icon: '⛁' },
   { id: 'api', label: 'API', icon: '⌘' },
 ];
 

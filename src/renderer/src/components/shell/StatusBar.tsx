@@ -1,5 +1,6 @@
 import { TRANSPORT_LABEL } from '../../api/client';
 import { useConnectionStore } from '../../stores/connection-store';
+import { BrokerStatusItem } from '../brokers/BrokerStatusItem';
 import { UtcClock } from './UtcClock';
 
 export function StatusBar() {
@@ -21,6 +22,7 @@ export function StatusBar() {
         {TRANSPORT_LABEL[transport]}
       </span>
       <span className="status-item">{version ? `v${version}` : 'version —'}</span>
+      <BrokerStatusItem />
       <span className="status-spacer" />
       <span className="status-item">
         <UtcClock />

@@ -6,6 +6,7 @@ import { useTradingStore } from '../../stores/trading-store';
 import { FormFeedback } from '../common/FormFeedback';
 import { ParamField } from './ParamField';
 import { showTaskOnChart } from '../../stores/chart-context';
+import { BrokerSelect } from '../brokers/BrokerSelect';
 
 /**
  * The start-task ticket: pair, timeframe, strategy, and every parameter of that strategy with its default, range
@@ -24,6 +25,7 @@ export function StartTaskForm() {
   const [timeframe, setTimeframe] = useState('15M');
   const [strategyName, setStrategyName] = useState('');
   const [allocation, setAllocation] = useState('');
+  const [broker, setBroker] = useState('paper');
   const [draft, setDraft] = useState<ParamDraft>({});
   const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
   const [busy, setBusy] = useState(false);
@@ -54,6 +56,7 @@ export function StartTaskForm() {
       strategy_name: strategyName,
       config: checked.config,
       ...(allocation.trim() ? { allocation_strategy: allocation.trim() } : {}),
+      ...(broker !== 'paper' ? { broker } : {}),
     });
     setBusy(false);
     setOutcome(result);
@@ -64,7 +67,7 @@ export function StartTaskForm() {
     <form className="ticket trade-ticket" onSubmit={(e) => void submit(e)} data-testid="start-task-form" noValidate>
       <header className="panel-head">
         <span className="panel-title">New task</span>
-        <span className="panel-aside dim">paper broker</span>
+        <span className="panel-aside dim">{broker === 'paper' ? 'paper broker' : broker}</span>
       </header>
       <div className="ticket-body">
         <div className="row">
@@ -100,6 +103,7 @@ export function StartTaskForm() {
             </select>
           </div>
         </div>
+        <BrokerSelect value={broker} onChange={setBroker} />
         <div className="field">
           <div className="field-label">
             <label htmlFor="start-strategy">Strategy</label>
