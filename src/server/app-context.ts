@@ -24,6 +24,8 @@ import type { SecretStore } from '../core/ports/secret-store';
 import { KeytarSecretStore } from '../adapters/secrets/keytar-secret-store';
 import { CcxtAccounts } from '../adapters/brokers/ccxt/ccxt-accounts';
 import type { CcxtInstanceOptions } from '../adapters/brokers/ccxt/ccxt-exchange';
+import type { CcxtExecutionOptions } from '../adapters/brokers/ccxt/ccxt-execution-client';
+import type { CcxtFeedOptions } from '../adapters/brokers/ccxt/ccxt-market-feed';
 import { createSqliteAccountRepository } from '../adapters/persistence/sqlite/account-repository';
 import { CandleCache } from '../core/backtest/candle-cache';
 import { BacktestService } from '../core/backtest/service';
@@ -69,8 +71,11 @@ export interface AppContextOptions {
   maxTasks?: number;
   /** Where exchange credentials live: the OS keychain (keytar) unless a test passes another store. Never plaintext. */
   secrets?: SecretStore;
-  /** Settings of every ccxt instance; tests point all exchanges at the local emulator (`apiOrigin`). */
-  exchanges?: CcxtInstanceOptions;
+  /**
+   * Settings of every ccxt instance; tests point all exchanges at the local emulator (`apiOrigin`), and may shorten
+   * the live candle poll (`feed`) and the order polls (`execution`) of every exchange account.
+   */
+  exchanges?: CcxtInstanceOptions & { feed?: CcxtFeedOptions; execution?: CcxtExecutionOptions };
 }
 
 function numberFromEnv(name: string, fallback: number): number {
@@ -109,6 +114,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   brokers.register(createPaperConnection(broker, feed));
   // ccxt exchange accounts: one connection (ccxt:<account id>) and one ccxt instance per account, secrets from the keychain.
   const secrets = options.secrets ?? new KeytarSecretStore();
+  const { feed: exchangeFeed, execution: exchangeExecution, ...exchangeInstance } = options.exchanges ?? {};
   const exchangeAccounts = new CcxtAccounts({
     db,
     secrets,
@@ -116,7 +122,9 @@ export function createAppContext(options: AppContextOptions): AppContext {
     clock,
     registry: brokers,
     log: (level, message, data) => logger[level]({ data }, message),
-    ...(options.exchanges ? { instance: options.exchanges } : {}),
+    ...(options.exchanges ? { instance: exchangeInstance } : {}),
+    ...(exchangeFeed ? { feed: exchangeFeed } : {}),
+    ...(exchangeExecution ? { execution: exchangeExecution } : {}),
   });
   // MetaTrader 5 through the EchoBridge EA: listens only after /api/mt5/connect (or at start when the last connect asked).
   const mt5 = createMt5Bridge({
