@@ -154,7 +154,7 @@ export function monteCarloOption(h: HistogramInput): ResearchChartOption {
         return `ROI ${lo.toFixed(2)} % … ${(lo + h.binWidth).toFixed(2)} %<br/>${p.value[1]} paths`;
       },
     },
-    grid: { left: 8, right: 50, top: 26, bottom: 24 },
+    grid: { left: 8, right: 50, top: 22, bottom: 34 },
     xAxis: { type: 'value', scale: true, axisLabel: { ...axisLabel, formatter: (v: number) => `${v}%` }, splitLine: { show: false }, axisLine: { lineStyle: { color: CHART_COLORS.axis } } },
     yAxis: { type: 'value', position: 'right', axisLabel, splitLine },
     series: [
@@ -166,24 +166,18 @@ export function monteCarloOption(h: HistogramInput): ResearchChartOption {
         barCategoryGap: '0%',
         data: h.distribution.map((b) => [Number((b.roi + h.binWidth / 2).toFixed(6)), b.frequency]),
         itemStyle: { color: (p: { value: unknown }) => ((p.value as number[])[0]! >= 0 ? 'rgba(46, 189, 133, 0.75)' : 'rgba(240, 84, 79, 0.75)') },
+        // Bands unlabelled on the chart (nested labels collide): the subtitle and the table name the levels.
         markArea: {
           silent: true,
-          data: levels.map(([label, ci], k) => [
-            {
-              xAxis: ci.lower,
-              itemStyle: { color: BAND_COLORS[k % BAND_COLORS.length] },
-              label: { show: true, position: 'insideTop', color: CHART_COLORS.label, fontSize: 9, offset: [0, -14 + k * 11], formatter: `${label} CI` },
-            },
-            { xAxis: ci.upper },
-          ]),
+          data: levels.map(([, ci], k) => [{ xAxis: ci.lower, itemStyle: { color: BAND_COLORS[k % BAND_COLORS.length] } }, { xAxis: ci.upper }]),
         },
         markLine: {
           silent: true,
           symbol: 'none',
           label: { color: CHART_COLORS.text, fontSize: 9, position: 'end' },
           data: [
-            { xAxis: h.originalRoi, lineStyle: { color: '#f0b429', width: 1.5 }, label: { formatter: 'backtest', color: '#f0b429' } },
-            { xAxis: h.medianRoi, lineStyle: { color: CHART_COLORS.text, type: 'dashed', width: 1 }, label: { formatter: 'median' } },
+            { xAxis: h.originalRoi, lineStyle: { color: '#f0b429', width: 1.5 }, label: { formatter: 'backtest', color: '#f0b429', position: 'end' } },
+            { xAxis: h.medianRoi, lineStyle: { color: CHART_COLORS.text, type: 'dashed', width: 1 }, label: { formatter: 'median', position: 'start' } },
           ],
         },
       },

@@ -61,10 +61,12 @@ function MonteCarloResult({ job }: { job: MonteCarloView }) {
     <div className="rs-split">
       <section className="rs-split-chart">
         <div className="rs-subhead">
-          Final ROI of {r.num_simulations.toLocaleString('en-US')} paths × {r.trades_per_path} trades ({r.method}) · bands: central confidence intervals
+          Final ROI of {r.num_simulations.toLocaleString('en-US')} paths × {r.trades_per_path} trades ({r.method}) · shaded: {levels.join(' / ')} confidence
+          intervals (darker = narrower) · <span style={{ color: '#f0b429' }}>backtest</span> and median lines
         </div>
         <EChart option={option} testId="mc-chart" />
       </section>
+      <div>
       <table className="rs-stats" data-testid="mc-stats">
         <tbody>
           <Row label="Backtest ROI" value={pct(r.original_roi)} />
@@ -84,6 +86,7 @@ function MonteCarloResult({ job }: { job: MonteCarloView }) {
           <Row label="Max DD worst" value={pct(r.max_drawdown.worst)} />
         </tbody>
       </table>
+      </div>
     </div>
   );
 }

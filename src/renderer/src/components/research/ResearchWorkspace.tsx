@@ -40,6 +40,9 @@ export function ResearchWorkspace() {
           <>
             <RunProgress run={selected} />
             {selected.status === 'COMPLETED' && <RunResults run={selected} tab={tab} />}
+            {(selected.status === 'PENDING' || selected.status === 'RUNNING') && (
+              <div className="rs-waiting">Statistics, equity, trades and the price chart appear here when the run completes.</div>
+            )}
           </>
         ) : (
           <div className="empty">

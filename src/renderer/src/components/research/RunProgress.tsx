@@ -36,6 +36,9 @@ export function RunProgress({ run }: { run: BacktestView }) {
           </button>
         )}
       </div>
+      <div className="rs-settings" title={settingsText(run)} data-testid="run-settings">
+        {settingsText(run)}
+      </div>
       {running && (
         <div className="rs-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} data-testid="run-progress">
           <div className="rs-progress-bar">
@@ -59,5 +62,16 @@ export function RunProgress({ run }: { run: BacktestView }) {
       )}
       <FormFeedback outcome={outcome} testId="run-action-feedback" />
     </div>
+  );
+}
+
+/** What the run used, in one line: execution model, sizing, then every resolved parameter. */
+export function settingsText(run: BacktestView): string {
+  const params = Object.entries(run.strategy_params)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+  return (
+    `fill ${run.fill_at} · ${run.direction} · ${run.sizing}${run.position_size !== null ? ` ${run.position_size}` : ''} · $${run.initial_capital.toLocaleString('en-US')} · ` +
+    `comm ${run.commission_percent}% + $${run.commission_per_lot}/lot · spread ${run.spread_points} · slip ${run.slippage_points} pts · ${params}`
   );
 }

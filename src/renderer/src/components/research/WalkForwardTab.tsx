@@ -159,7 +159,7 @@ function WalkForwardResult({ job }: { job: WalkForwardView }) {
         <Fig label="OOS trades" value={String(o.total_trades)} />
         <Fig label="Worst OOS DD" value={pct(o.worst_max_drawdown)} />
       </div>
-      <div className="rs-split">
+      <div className="rs-split wide-table">
         <section className="rs-split-chart">
           <div className="rs-subhead">ROI per window: in-sample (optimized) vs out-of-sample (unseen)</div>
           <EChart option={option} testId="wf-chart" />
