@@ -326,6 +326,9 @@ export class TaskActor {
         this.runner.applyCancelled(order.clientOrderId);
         this.emit({ type: 'OrderResolved', severity: 'warning', code: 'ORDER_NOT_RECEIVED', message: `${order.clientOrderId}: the broker never received it; not resent` });
       } else if (known.status === 'accepted' || known.status === 'filled') {
+        // The broker's own fill report may have arrived meanwhile (and the position even closed since): apply a fill once.
+        const alreadyFilled = this.deps.repo.findJournalEntry(order.clientOrderId)?.status === 'filled';
+        if (alreadyFilled) return;
         this.deps.repo.setJournalStatus(order.clientOrderId, known.status === 'filled' ? 'filled' : 'submitted');
         if (known.fill && !this.runner.positions.some((p) => p.id === known.fill?.positionId)) this.onFilled(known.fill);
       } else {
