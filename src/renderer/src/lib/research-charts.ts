@@ -201,6 +201,7 @@ export function walkForwardOption(windows: readonly { label: string; isRoi: numb
         id: 'oos',
         name: 'Out-of-sample ROI',
         type: 'bar',
+        color: CHART_COLORS.up, // the legend's swatch; bars are green or red by sign
         data: windows.map((w) => Number(w.oosRoi.toFixed(3))),
         itemStyle: { color: (p: { value: unknown }) => (Number(p.value) >= 0 ? CHART_COLORS.up : CHART_COLORS.down) },
       },
