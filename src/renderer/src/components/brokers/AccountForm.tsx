@@ -148,10 +148,7 @@ export function AccountForm({ editing, onDone }: { editing: AccountSummary | nul
           />
         </div>
         <p className="keychain-note">
-          <span className="lock" aria-hidden="true">
-            ⚿
-          </span>
-          Sent once to the local engine and stored only in the OS keychain. This window never keeps or shows them; the
+          <strong className="lock">OS keychain only.</strong> Sent once to the local engine and stored only in the OS keychain. This window never keeps or shows them; the
           list shows masked hints. Use a key with trading rights and <strong>no withdrawal rights</strong>.
         </p>
       </div>

@@ -109,8 +109,8 @@ export function AccountsPanel({ editingId, onEdit }: { editingId: string | null;
                       <span className="exchange-name">{info.exchange_name}</span>{' '}
                       {info.is_testnet ? <span className="badge medium">TESTNET</span> : <span className="badge high">LIVE</span>}
                     </td>
-                    <td className="mono dim" title={`broker id ${info.broker_id}`}>
-                      {id}
+                    <td className="mono dim" title={`${id} · broker id ${info.broker_id}`}>
+                      {id.length > 10 ? `${id.slice(0, 8)}…` : id}
                     </td>
                     <td className="mono" data-testid={`account-key-hint-${id}`}>
                       {info.api_key_hint}

@@ -213,7 +213,7 @@ export function Mt5Panel() {
               )}
             </dl>
           </div>
-          {status.setup_hint && (
+          {status.setup_hint && status.state !== 'bridge_stopped' && (
             <div className="preview mt5-hint" data-testid="mt5-hint">
               <strong>Next: </strong>
               {status.setup_hint}
