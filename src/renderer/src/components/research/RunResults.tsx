@@ -34,7 +34,7 @@ export function RunResults({ run, tab }: { run: BacktestView; tab: ResultTab }) 
       </div>
       <div className="rs-tabbody">
         {tab === 'overview' && <Overview run={run} />}
-        {tab === 'trades' && <TradesGrid trades={results.trades} />}
+        {tab === 'trades' && <TradesGrid trades={results.trades} multiSymbol={run.symbols.length > 1} />}
         {tab === 'chart' && <ChartTab run={run} />}
         {tab === 'walkforward' && <WalkForwardTab key={run.id} run={run} />}
         {tab === 'montecarlo' && <MonteCarloTab run={run} />}
