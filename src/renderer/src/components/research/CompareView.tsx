@@ -4,6 +4,14 @@ import { better, formatStat, STAT_ROWS, statDefinition, type BacktestView } from
 import { useResearchStore } from '../../stores/research-store';
 import { EChart } from './EChart';
 
+/** "k=v k=v" of a run's parameters picked by key: the differing ones are what a comparison is about. */
+function paramText(run: BacktestView, pick: (key: string) => boolean): string {
+  return Object.entries(run.strategy_params)
+    .filter(([k]) => pick(k))
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+}
+
 /** Two completed runs: statistics side by side (the better one marked) and their equity overlaid as % return. */
 export function CompareView() {
   const compared = useResearchStore((s) => s.compared);
@@ -22,7 +30,8 @@ export function CompareView() {
     { label: 'Strategy', of: (r) => r.strategy },
     { label: 'Market', of: (r) => `${r.symbols.join(', ')} ${r.timeframe}` },
     { label: 'Range', of: (r) => `${r.start_date.slice(0, 10)} → ${r.end_date.slice(0, 10)}` },
-    { label: 'Parameters', of: (r) => Object.entries(r.strategy_params).map(([k, v]) => `${k}=${String(v)}`).join(' ') },
+    { label: 'Parameters that differ', of: (r) => paramText(r, (k) => String(a.strategy_params[k]) !== String(b.strategy_params[k])) || '—' },
+    { label: 'Same parameters', of: (r) => paramText(r, (k) => String(a.strategy_params[k]) === String(b.strategy_params[k])) || '—' },
     { label: 'Execution', of: (r) => `${r.fill_at} · ${r.direction} · ${r.sizing} ${r.position_size ?? ''} · comm ${r.commission_percent}% + $${r.commission_per_lot}/lot · spread ${r.spread_points} · slip ${r.slippage_points}` },
   ];
   return (
@@ -42,7 +51,7 @@ export function CompareView() {
           </thead>
           <tbody>
             {settings.map((s) => (
-              <tr key={s.label} className="rs-setting">
+              <tr key={s.label} className={`rs-setting${s.label === 'Parameters that differ' ? ' rs-diff' : ''}`}>
                 <th>{s.label}</th>
                 <td className="rs-wrap">{s.of(a)}</td>
                 <td className="rs-wrap">{s.of(b)}</td>
