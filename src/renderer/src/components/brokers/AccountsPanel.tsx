@@ -14,8 +14,14 @@ function ago(iso: string | null): string {
   return iso.slice(0, 16).replace('T', ' ');
 }
 
-function amount(value: number | null, currency: string | null): string {
-  return value === null ? '—' : `${formatAmount(value)}${currency ? ` ${currency}` : ''}`;
+function amount(value: number | null, currency: string | null) {
+  if (value === null) return '—';
+  return (
+    <>
+      {formatAmount(value)}
+      {currency && <span className="ccy"> {currency}</span>}
+    </>
+  );
 }
 
 /** Asset balances (non-zero), largest value first. */
@@ -87,7 +93,6 @@ export function AccountsPanel({ editingId, onEdit }: { editingId: string | null;
           <thead>
             <tr>
               <th>Exchange</th>
-              <th>Account</th>
               <th>Key</th>
               <th className="num">Balance</th>
               <th className="num">Equity</th>
@@ -105,12 +110,9 @@ export function AccountsPanel({ editingId, onEdit }: { editingId: string | null;
               return (
                 <Fragment key={id}>
                   <tr data-testid={`account-row-${id}`} className={editingId === id ? 'selected' : undefined}>
-                    <td>
+                    <td title={`account ${id}`}>
                       <span className="exchange-name">{info.exchange_name}</span>{' '}
                       {info.is_testnet ? <span className="badge medium">TESTNET</span> : <span className="badge high">LIVE</span>}
-                    </td>
-                    <td className="mono dim" title={`${id} · broker id ${info.broker_id}`}>
-                      {id.length > 10 ? `${id.slice(0, 8)}…` : id}
                     </td>
                     <td className="mono" data-testid={`account-key-hint-${id}`}>
                       {info.api_key_hint}
@@ -136,13 +138,13 @@ export function AccountsPanel({ editingId, onEdit }: { editingId: string | null;
                             <span className="dot ok" /> connected
                           </span>
                         ) : (
-                          <span className="conn down" title={sync.message}>
-                            <span className="dot bad" /> {sync.code}
+                          <span className="conn down" title={`${sync.code}: ${sync.message}`}>
+                            <span className="dot bad" /> refused
                           </span>
                         )
                       ) : (
                         <span className="conn faint">
-                          <span className="dot" /> not tested
+                          <span className="dot" /> untested
                         </span>
                       )}
                     </td>
@@ -169,33 +171,34 @@ export function AccountsPanel({ editingId, onEdit }: { editingId: string | null;
                       )}
                     </td>
                   </tr>
-                  {(sync || Object.keys(a.balances).length > 0 || confirming === id) && (
-                    <tr className="account-detail">
-                      <td colSpan={8}>
-                        {confirming === id && (
-                          <div className="feedback error" role="alert">
-                            Delete {info.exchange_name} account {id} and remove its credentials from the OS keychain? Refused while
-                            tasks hold open positions on it.
-                          </div>
-                        )}
-                        {sync && !sync.ok && (
-                          <div className="feedback error" role="alert" data-testid={`account-test-error-${id}`}>
-                            <span className="code">{sync.code}</span>
-                            {sync.message}
-                          </div>
-                        )}
-                        {sync?.ok && (
-                          <div className="sync-ok" data-testid={`account-test-ok-${id}`}>
-                            {info.exchange_name} answered: balance <strong>{formatAmount(sync.balance)} {sync.currency}</strong>, equity{' '}
-                            <strong>
-                              {formatAmount(sync.equity)} {sync.currency}
-                            </strong>
-                          </div>
-                        )}
-                        <Balances account={a} />
-                      </td>
-                    </tr>
-                  )}
+                  <tr className="account-detail">
+                    <td colSpan={7}>
+                      <div className="account-ids faint">
+                        Account <span className="mono">{id}</span> · tasks use broker <span className="mono">{info.broker_id}</span>
+                      </div>
+                      {confirming === id && (
+                        <div className="feedback error" role="alert">
+                          Delete {info.exchange_name} account {id} and remove its credentials from the OS keychain? Refused while
+                          tasks hold open positions on it.
+                        </div>
+                      )}
+                      {sync && !sync.ok && (
+                        <div className="feedback error" role="alert" data-testid={`account-test-error-${id}`}>
+                          <span className="code">{sync.code}</span>
+                          {sync.message}
+                        </div>
+                      )}
+                      {sync?.ok && (
+                        <div className="sync-ok" data-testid={`account-test-ok-${id}`}>
+                          {info.exchange_name} answered: balance <strong>{formatAmount(sync.balance)} {sync.currency}</strong>, equity{' '}
+                          <strong>
+                            {formatAmount(sync.equity)} {sync.currency}
+                          </strong>
+                        </div>
+                      )}
+                      <Balances account={a} />
+                    </td>
+                  </tr>
                 </Fragment>
               );
             })}

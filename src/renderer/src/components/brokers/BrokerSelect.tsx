@@ -25,7 +25,7 @@ export function BrokerSelect({ value, onChange }: { value: string; onChange(brok
             {accounts.map(({ account_info: a }) => (
               <option key={a.account_id} value={a.broker_id}>
                 {a.exchange_name}
-                {a.is_testnet ? ' testnet' : ''} · {a.account_id} · key {a.api_key_hint}
+                {a.is_testnet ? ' testnet' : ''} · {a.account_id.slice(0, 8)} · key {a.api_key_hint}
               </option>
             ))}
           </optgroup>

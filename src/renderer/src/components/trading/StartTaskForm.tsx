@@ -67,7 +67,7 @@ export function StartTaskForm() {
     <form className="ticket trade-ticket" onSubmit={(e) => void submit(e)} data-testid="start-task-form" noValidate>
       <header className="panel-head">
         <span className="panel-title">New task</span>
-        <span className="panel-aside dim">{broker === 'paper' ? 'paper broker' : broker}</span>
+        <span className="panel-aside dim">{broker === 'paper' ? 'paper broker' : broker === 'mt5' ? 'MetaTrader 5' : 'exchange account'}</span>
       </header>
       <div className="ticket-body">
         <div className="row">
