@@ -53,8 +53,17 @@ export function CompareView() {
             {settings.map((s) => (
               <tr key={s.label} className={`rs-setting${s.label === 'Parameters that differ' ? ' rs-diff' : ''}`}>
                 <th>{s.label}</th>
-                <td className="rs-wrap">{s.of(a)}</td>
-                <td className="rs-wrap">{s.of(b)}</td>
+                {s.of(a) === s.of(b) ? (
+                  // Identical for both runs: said once across both columns.
+                  <td className="rs-wrap rs-same" colSpan={2}>
+                    {s.of(a)}
+                  </td>
+                ) : (
+                  <>
+                    <td className="rs-wrap">{s.of(a)}</td>
+                    <td className="rs-wrap">{s.of(b)}</td>
+                  </>
+                )}
               </tr>
             ))}
             {STAT_ROWS.map((r) => {
