@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BinanceSpotEmulator } from '../kit/exchange-emulator/binance-spot-emulator';
 import { MemorySecretStore } from '../kit/exchange-emulator/memory-secret-store';
+import { FakeMt5Terminal } from '../kit/fake-mt5-terminal';
 import { startTestServer, type TestServer } from '../kit/server';
 
 /**
@@ -31,6 +32,7 @@ let server: TestServer;
 let browser: Browser;
 let page: Page;
 let dataDir: string;
+let fake: FakeMt5Terminal | undefined;
 const secrets = new MemorySecretStore();
 const pageErrors: string[] = [];
 /** The raw text of every API answer the page received. */
@@ -90,6 +92,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  fake?.disconnect();
   await browser?.close();
   await server?.stop();
   await emulator?.stop();
@@ -180,15 +183,28 @@ describe('brokers workspace (browser)', () => {
     expect(await page.getByTestId('broker-status').textContent()).toContain('MT5 waiting');
     await shot('brokers-4-mt5-waiting.png');
 
-    // 6. The start-task form offers the account as a broker.
+    // 6. A terminal attaches EchoBridge (the fake terminal, over real TCP with the token file's token): the 2 s poll shows it.
+    const status = (await server.call('GET', '/api/mt5/status')).body.data;
+    fake = new FakeMt5Terminal({ port: status.bridge.port, token: readFileSync(status.bridge.token_file, 'utf8').trim(), login: '12345678', server: 'MetaQuotes-Demo' });
+    await fake.connect();
+    await expect.poll(() => page.getByTestId('mt5-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('connected');
+    expect(await page.getByTestId('mt5-link').getAttribute('data-state')).toBe('up');
+    expect(await page.getByTestId('mt5-terminal').getAttribute('data-state')).toBe('connected');
+    expect(await page.getByTestId('mt5-broker').getAttribute('data-state')).toBe('connected');
+    expect(await page.getByTestId('mt5-account').textContent()).toContain('12345678');
+    expect(await page.getByTestId('mt5-setup-steps').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('broker-status').textContent(), { timeout: 10_000 }).toContain('MT5 connected');
+    await shot('brokers-5-mt5-connected.png');
+
+    // 7. The start-task form offers the account as a broker.
     await page.getByTestId('nav-trading').click();
     const brokerSelect = page.getByTestId('start-broker');
     await brokerSelect.waitFor();
     await expect.poll(() => brokerSelect.locator(`option[value="ccxt:${accountId}"]`).count()).toBe(1);
     await brokerSelect.selectOption(`ccxt:${accountId}`);
-    await page.getByTestId('start-task-form').screenshot({ path: join(screenshotDir, 'brokers-5-start-form.png') });
+    await page.getByTestId('start-task-form').screenshot({ path: join(screenshotDir, 'brokers-6-start-form.png') });
 
-    // 7. Disconnect MT5 and delete the account (with confirm).
+    // 8. Disconnect MT5 and delete the account (with confirm).
     await page.getByTestId('nav-brokers').click();
     await page.getByTestId('mt5-disconnect').click();
     await expect.poll(() => page.getByTestId('mt5-state').getAttribute('data-state')).toBe('bridge_stopped');
