@@ -108,6 +108,8 @@ export const useResearchStore = create<ResearchState>()((set, get) => ({
   },
 
   async select(id) {
+    // Opening a run from the list leaves the comparison for that run's own results.
+    if (get().tab === 'compare') set({ tab: 'overview' });
     if (id === get().selectedId && get().selected) return;
     set({ selectedId: id, selected: null, monteCarlo: null, walkForward: null, focusTradeId: null });
     if (id === null) return;
