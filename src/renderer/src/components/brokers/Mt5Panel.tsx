@@ -68,8 +68,11 @@ function ConnectForm({ status }: { status: Mt5Status | null }) {
   const disconnectMt5 = useBrokersStore((s) => s.disconnectMt5);
   const [login, setLogin] = useState('');
   const [server, setServer] = useState('');
-  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
+  const [answer, setAnswer] = useState<{ outcome: ActionOutcome; state: string | undefined } | null>(null);
   const [busy, setBusy] = useState(false);
+  // The answer to the last connect/disconnect stays only while the state it described lasts.
+  const outcome = answer && (!answer.outcome.ok || answer.state === status?.state) ? answer.outcome : null;
+  const setOutcome = (o: ActionOutcome) => setAnswer({ outcome: o, state: useBrokersStore.getState().mt5?.state });
   const running = status ? status.bridge.listening : false;
 
   async function submit(e: FormEvent<HTMLFormElement>) {
