@@ -148,7 +148,10 @@ describe('paper trading API', () => {
     // between the two calls, the close is refused as already done (400) and another one is tried.
     let target: any;
     let res: { status: number; body: any } | undefined;
-    for (let attempt = 0; attempt < 20 && res?.status !== 200; attempt++) {
+    // The strategy may also close it in the very bar the manual close fills (a reversal): that close wins, the answer
+    // says so (exit_reason SIGNAL), and another position is tried until a manual close is the one that happens.
+    const manualDone = () => res?.status === 200 && res.body.position?.exit_reason === 'MANUAL';
+    for (let attempt = 0; attempt < 20 && !manualDone(); attempt++) {
       const open = await waitFor(async () => {
         const p = await server.call('GET', '/api/paper-trading/positions');
         return p.body.count > 0 ? p.body : undefined;
