@@ -1,14 +1,15 @@
-import { DomainError, type ErrorDetail } from '../../shared/contract/errors';
+import { DomainError } from '../../shared/contract/errors';
 import type { BacktestView, CreateBacktestInput, ListBacktestsInput } from '../../shared/contract/backtest';
 import { TIMEFRAME_MS, type Timeframe } from '../domain/candles';
-import { builtinInstrument, quoteToAccountRate } from '../domain/instruments';
 import type { Clock } from '../ports/clock';
-import { resolveConfig } from '../strategies/params';
 import type { StrategyDefinition } from '../strategies/strategy';
 import type { CandleCache } from './candle-cache';
 import type { BacktestExecutor, BacktestOrdering, BacktestRepository, BacktestRow, BacktestSettings, JobHandle } from './ports';
 import { isoTime, type BacktestJob, type BacktestResults, type SleeveJob } from './run-backtest';
 import { firstAtOrAfter } from './shared-series';
+import { checkBacktestRequest, SPEC_TO_TIMEFRAME } from './request-checks';
+
+export { SPEC_TO_TIMEFRAME };
 
 /**
  * The backtest API's behaviour: validate, store (PENDING), load the candles as shared memory (sliced, off the
@@ -20,8 +21,6 @@ import { firstAtOrAfter } from './shared-series';
  * room for weekends and holidays at the edges of the range).
  */
 
-export const SPEC_TO_TIMEFRAME: Readonly<Record<string, Timeframe>> = { '1m': '1M', '5m': '5M', '15m': '15M', '1h': '1H', '4h': '4H', '1d': '1D' };
-const COVERAGE_SLACK_MS = 4 * 86_400_000;
 export const CANCELLED_MESSAGE = 'Cancelled by the user';
 
 export interface BacktestServiceDeps {
@@ -58,37 +57,7 @@ export class BacktestService {
         { path: 'max_concurrent', message: String(maxActive) },
       ]);
     }
-    const definition = strategies.find(input.strategy);
-    if (!definition) {
-      const names = strategies.all().map((s) => s.name).join(', ');
-      throw new DomainError('VALIDATION_FAILED', `Unknown strategy "${input.strategy}"; available: ${names}`, [{ path: 'strategy', message: `must be one of ${names}` }]);
-    }
-    const resolution = resolveConfig(definition, input.strategy_params);
-    if (resolution.errors.length) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        `Invalid strategy_params for ${definition.name}: ${resolution.errors.join('; ')}`,
-        resolution.errors.map((message) => ({ path: 'strategy_params', message })),
-      );
-    }
-    const timeframe = SPEC_TO_TIMEFRAME[input.timeframe] as Timeframe;
-    const problems: ErrorDetail[] = [];
-    input.symbols.forEach((symbol, k) => {
-      const instrument = builtinInstrument(symbol);
-      if (!instrument) {
-        problems.push({ path: `symbols.${k}`, message: `No instrument data for ${symbol}: its point, lot and contract sizes are unknown` });
-        return;
-      }
-      if (quoteToAccountRate(instrument, 'USD', 1) === undefined) {
-        problems.push({ path: `symbols.${k}`, message: `${symbol} is quoted in ${instrument.quoteCurrency}: its P&L cannot be converted to USD without a ${instrument.quoteCurrency}USD series` });
-        return;
-      }
-      const coverage = this.coverageProblem(symbol, timeframe, input.timeframe, input.start_date, input.end_date);
-      if (coverage) problems.push({ path: `symbols.${k}`, message: coverage });
-    });
-    if (problems.length) {
-      throw new DomainError('VALIDATION_FAILED', problems.map((p) => p.message).join('; '), problems);
-    }
+    const { definition, resolution } = checkBacktestRequest(input, this.deps.cache, strategies);
     const settings: BacktestSettings = {
       name: input.name,
       strategy: definition.name,
@@ -252,20 +221,6 @@ export class BacktestService {
     return this.active.size;
   }
 
-  private coverageProblem(symbol: string, timeframe: Timeframe, spelling: string, start: number, end: number): string | undefined {
-    const source = this.deps.cache.source(symbol, timeframe);
-    const requested = `requested_from ${isoTime(start)} to ${isoTime(end)}`;
-    if (!source || source.range.first === null || source.range.last === null) {
-      return `Insufficient historical data: no ${symbol} candles are stored (${spelling} or shorter); import them with npm run import; ${requested}`;
-    }
-    const first = source.range.first;
-    const last = source.range.last + TIMEFRAME_MS[source.timeframe];
-    const available = `available_from ${isoTime(first)} to ${isoTime(last)} (${source.timeframe}${source.resampled ? `, aggregated to ${spelling}` : ''})`;
-    if (first >= end || last <= start || first > start + COVERAGE_SLACK_MS || last < end - COVERAGE_SLACK_MS) {
-      return `Insufficient historical data for ${symbol} ${spelling}: ${available}; ${requested}`;
-    }
-    return undefined;
-  }
 
   private schedule(row: BacktestRow): void {
     const entry: Active = { cancelled: false, totalBars: 0, finished: Promise.resolve() };
