@@ -32,14 +32,24 @@ export class ExponentialMovingAverage implements Indicator<number, number> {
   }
 
   update(input: number): number | undefined {
+    return this.advance(input) ? this.current : undefined;
+  }
+
+  /** The hot-path form of update (see SimpleMovingAverage.advance): true once a value is ready in `value`. */
+  advance(input: number): boolean {
     if (this.seedCount === this.period) {
       this.current += this.smoothing * (input - this.current);
-      return this.current;
+      return true;
     }
     // Running mean of the first N inputs (exactly x for a constant series, where Σx/N may be off by an ulp).
     this.seedCount++;
     this.current += (input - this.current) / this.seedCount;
-    return this.seedCount === this.period ? this.current : undefined;
+    return this.seedCount === this.period;
+  }
+
+  /** The latest value, or NaN while warming up. */
+  get valueOrNaN(): number {
+    return this.seedCount === this.period ? this.current : Number.NaN;
   }
 
   reset(): void {

@@ -30,11 +30,24 @@ export class SimpleMovingAverage implements Indicator<number, number> {
   }
 
   update(input: number): number | undefined {
+    return this.advance(input) ? this.current : undefined;
+  }
+
+  /**
+   * The hot-path form of update: feeds one input and says whether a value is ready (read it from `value`).
+   * Returning a boolean instead of a double keeps a non-inlined call from allocating a heap number per bar.
+   */
+  advance(input: number): boolean {
     this.windowSum.add(input);
     const isFlat = this.repeats.isWindowFlat(input);
-    if (!this.windowSum.isFull) return undefined;
+    if (!this.windowSum.isFull) return false;
     this.current = isFlat ? input : this.windowSum.sum / this.period;
-    return this.current;
+    return true;
+  }
+
+  /** The latest value, or NaN while warming up (for comparisons in hot loops without a boxed undefined/number). */
+  get valueOrNaN(): number {
+    return this.windowSum.isFull ? this.current : Number.NaN;
   }
 
   reset(): void {

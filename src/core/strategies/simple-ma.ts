@@ -2,7 +2,6 @@ import type { Instrument } from '../domain/instruments';
 import type { ClosedTrade, OrderFilled } from '../domain/trading';
 import { ExponentialMovingAverage } from '../indicators/exponential-moving-average';
 import { SimpleMovingAverage } from '../indicators/simple-moving-average';
-import type { Indicator } from '../indicators/types';
 import { flag, num, type ParamSpec, type ResolvedConfig } from './params';
 import { canSizeByRisk, floorLots, moneyPerPriceUnitPerLot, roundPrice } from './sizing';
 import type { BarsView, Strategy, StrategyContext, StrategyDefinition } from './strategy';
@@ -51,8 +50,8 @@ export function riskLotsForStop(instrument: Instrument, capital: number, riskPct
 }
 
 class SimpleMa implements Strategy {
-  private readonly fast: Indicator<number, number>;
-  private readonly slow: Indicator<number, number>;
+  private readonly fast: SimpleMovingAverage | ExponentialMovingAverage;
+  private readonly slow: SimpleMovingAverage | ExponentialMovingAverage;
   private readonly lotSize: number;
   private readonly tpDistance: number;
   private readonly slDistance: number;
@@ -149,10 +148,17 @@ class SimpleMa implements Strategy {
   /** Takes the bar index, not the close: a non-inlined call with a double argument would box it on every bar. */
   private feed(bars: BarsView, j: number): void {
     const close = bars.close[j] as number;
-    const fast = this.fast.update(close);
-    const slow = this.slow.update(close);
+    // Both averages take every close (no short-circuit), and the boolean-returning form allocates nothing per bar.
+    const fastReady = this.fast.advance(close);
+    const slowReady = this.slow.advance(close);
     this.previous = this.current;
-    this.current = fast === undefined || slow === undefined ? Number.NaN : fast > slow ? 1 : fast < slow ? -1 : 0;
+    if (!fastReady || !slowReady) {
+      this.current = Number.NaN;
+      return;
+    }
+    const fast = this.fast.valueOrNaN;
+    const slow = this.slow.valueOrNaN;
+    this.current = fast > slow ? 1 : fast < slow ? -1 : 0;
   }
 
   /** Moves the stop to best close ∓ stop distance when that is tighter; never loosens it. */
