@@ -3,11 +3,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BinanceSpotEmulator } from '../kit/exchange-emulator/binance-spot-emulator';
 import { MemorySecretStore } from '../kit/exchange-emulator/memory-secret-store';
 import { FakeMt5Terminal } from '../kit/fake-mt5-terminal';
+import { launchChromium, openWorkstationPage } from '../kit/browser';
 import { startTestServer, type TestServer } from '../kit/server';
 
 /**
@@ -20,7 +21,6 @@ import { startTestServer, type TestServer } from '../kit/server';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const uiDir = join(repoRoot, 'out', 'renderer');
 const screenshotDir = join(repoRoot, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
 
 const KEY = 'kE7yBrokersE2eQ2Vb8sYpLxN3wTfZ7uKjR4hGcD1eM9aS6oIiP0lBnQvXyWa1f3';
 const SECRET = 'sEcRetBrokersE2eZr7Yq1Xw3Vu5Ts7Rq9Po2Nm4Lk6Ji8Hg0Fe2Dc4Ba6Zy8X';
@@ -57,9 +57,6 @@ async function pageText(): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}; the e2e test needs it. Run \`npm test\` (it installs it) or \`apt-get install chromium\`.`);
-  }
   if (!uiHasBrokers()) {
     execFileSync('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts'], { cwd: repoRoot, stdio: 'pipe' });
   }
@@ -75,12 +72,8 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'echo-brokers-e2e-'));
   writeFileSync(join(dataDir, 'mt5-bridge.json'), JSON.stringify({ port: 0 }));
   server = await startTestServer({ uiDir, dataDir, context: { secrets, exchanges: { apiOrigin: emulator.url, timeoutMs: 3_000 } } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-  page = await context.newPage();
+  browser = await launchChromium();
+  page = await openWorkstationPage(browser);
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error' && !/status of (4\d\d)/.test(message.text())) pageErrors.push(message.text());

@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openWorkstationPage } from '../kit/browser';
 import { startTestServer, type TestServer } from '../kit/server';
 
 /**
@@ -18,7 +19,6 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Our own build of the UI: other suites may be rebuilding out/renderer at the same time.
 const uiDir = join(repoRoot, 'out', 'renderer-research');
 const screenshotDir = join(repoRoot, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
 const GOLD_FILE = '/work/shared/data/XAUUSD_M1_2025-05_2025-06.csv';
 
 let server: TestServer;
@@ -45,19 +45,14 @@ function drawnPixels(testId: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}; the e2e test needs it.`);
   if (!existsSync(GOLD_FILE)) throw new Error(`The gold M1 file ${GOLD_FILE} is missing.`);
   mkdirSync(screenshotDir, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'echo-research-e2e-'));
   execFileSync('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--outDir', uiDir, '--emptyOutDir'], { cwd: repoRoot, stdio: 'pipe' });
   execFileSync('npx', ['tsx', 'src/server/import-cli.ts', '--data-dir', dataDir, '--symbol', 'XAUUSD', '--timeframe', '1M', GOLD_FILE], { cwd: repoRoot, stdio: 'pipe' });
   server = await startTestServer({ dataDir, uiDir });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-  page = await context.newPage();
+  browser = await launchChromium();
+  page = await openWorkstationPage(browser);
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());

@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openWorkstationPage } from '../kit/browser';
 import { startTestServer, type TestServer } from '../kit/server';
 
 /**
@@ -16,7 +17,6 @@ import { startTestServer, type TestServer } from '../kit/server';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const uiDir = join(repoRoot, 'out', 'renderer');
 const screenshotDir = join(repoRoot, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
 const USER = 'trader_ui';
 
 let server: TestServer;
@@ -62,9 +62,6 @@ function candlePixels(): Promise<{ green: number; red: number }> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}; the e2e test needs it. Run \`npm test\` (it installs it) or \`apt-get install chromium\`.`);
-  }
   if (!existsSync(join(uiDir, 'index.html'))) {
     execFileSync('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts'], { cwd: repoRoot, stdio: 'pipe' });
   }
@@ -72,12 +69,8 @@ beforeAll(async () => {
   // Read when the server starts: 200 bars a second, so a crossover strategy trades within moments.
   process.env.ECHO_FEED_SPEED = '200';
   server = await startTestServer({ uiDir });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-  page = await context.newPage();
+  browser = await launchChromium();
+  page = await openWorkstationPage(browser);
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
     // Chrome logs every non-2xx response; the refusal this test provokes (409: the task already runs) is expected.
