@@ -1,7 +1,8 @@
-import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { SPEC_TIMEFRAMES } from '../../../../shared/contract/backtest';
 import type { InputOf } from '../../../../shared/contract/index';
-import { checkDraft, draftFromDefaults, type ParamDraft } from '../../lib/param-form';
+import { draftFromDefaults } from '../../lib/param-form';
+import { useStrategyDraft } from '../../lib/use-strategy-draft';
 import { dateInputToIso } from '../../lib/research-stats';
 import type { ActionOutcome } from '../../stores/portfolio-store';
 import { useResearchStore } from '../../stores/research-store';
@@ -52,11 +53,10 @@ const num = (text: string) => Number(text.trim().replace(/[,\s_$]/g, ''));
  */
 export function BacktestForm() {
   const strategies = useResearchStore((s) => s.strategies);
+  const { strategyName, setStrategyName, strategy, draft, setDraft, checked } = useStrategyDraft(strategies);
   const catalogError = useResearchStore((s) => s.catalogError);
   const submitRun = useResearchStore((s) => s.submit);
 
-  const [strategyName, setStrategyName] = useState('');
-  const [draft, setDraft] = useState<ParamDraft>({});
   const [symbols, setSymbols] = useState('XAUUSD');
   const [timeframe, setTimeframe] = useState<string>('1h');
   const [start, setStart] = useState('');
@@ -66,15 +66,7 @@ export function BacktestForm() {
   const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const strategy = strategies.find((s) => s.name === strategyName);
-  useEffect(() => {
-    if (!strategyName && strategies[0]) setStrategyName(strategies[0].name);
-  }, [strategies, strategyName]);
-  useEffect(() => {
-    if (strategy) setDraft(draftFromDefaults(strategy));
-  }, [strategy]);
 
-  const checked = useMemo(() => (strategy ? checkDraft(strategy, draft) : null), [strategy, draft]);
   const symbolList = symbols.split(/[\s,;]+/).map((s) => s.trim().toUpperCase()).filter(Boolean);
   const needsSize = ex.sizing !== 'all_equity' && ex.sizing !== 'strategy';
 

@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { checkDraft, draftFromDefaults, type ParamDraft } from '../../lib/param-form';
+import { useEffect, useState, type FormEvent } from 'react';
+import { draftFromDefaults } from '../../lib/param-form';
+import { useStrategyDraft } from '../../lib/use-strategy-draft';
 import { useChartStore } from '../../stores/chart-store';
 import type { ActionOutcome } from '../../stores/portfolio-store';
 import { useTradingStore } from '../../stores/trading-store';
@@ -18,30 +19,21 @@ export function StartTaskForm() {
   const groups = useTradingStore((s) => s.groups);
   const timeframes = useTradingStore((s) => s.timeframes);
   const strategies = useTradingStore((s) => s.strategies);
+  const { strategyName, setStrategyName, strategy, draft, setDraft, checked } = useStrategyDraft(strategies);
   const startTask = useTradingStore((s) => s.startTask);
   const chartSymbol = useChartStore((s) => s.ctx?.symbol);
 
   const [pair, setPair] = useState('');
   const [timeframe, setTimeframe] = useState('15M');
-  const [strategyName, setStrategyName] = useState('');
   const [allocation, setAllocation] = useState('');
   const [broker, setBroker] = useState('paper');
-  const [draft, setDraft] = useState<ParamDraft>({});
   const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const strategy = strategies.find((s) => s.name === strategyName);
-  useEffect(() => {
-    if (!strategyName && strategies[0]) setStrategyName(strategies[0].name);
-  }, [strategies, strategyName]);
-  useEffect(() => {
-    if (strategy) setDraft(draftFromDefaults(strategy));
-  }, [strategy]);
   useEffect(() => {
     if (!pair && chartSymbol) setPair(chartSymbol);
   }, [chartSymbol, pair]);
 
-  const checked = useMemo(() => (strategy ? checkDraft(strategy, draft) : null), [strategy, draft]);
   const errorCount = checked ? Object.keys(checked.errors).length : 0;
   const canSubmit = !!sessionId && !!strategy && !!pair && errorCount === 0 && !busy;
 
