@@ -16,69 +16,47 @@ function without(schema: JsonSchema, names: string[]): JsonSchema {
   return { ...schema, properties, required: (schema.required ?? []).filter((r) => !names.includes(r)) };
 }
 
-const errorResponse = {
-  description: 'Refused: `error` says why in words, `code` is stable for scripts, `details` lists field problems',
-  content: {
-    'application/json': {
-      schema: {
-        type: 'object',
-        properties: {
-          success: { const: false },
-          error: { type: 'string' },
-          code: { type: 'string' },
-          details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
-        },
-        required: ['success', 'error'],
-      },
-    },
-  },
-};
+/** A refusal as one envelope writes it: a JSON object with `success: false` and the envelope's own fields. */
+function errorResponse(description: string, properties: Record<string, unknown>, required: string[]): Record<string, unknown> {
+  return {
+    description,
+    content: { 'application/json': { schema: { type: 'object', properties: { success: { const: false }, ...properties, code: { type: 'string' } }, required: ['success', ...required] } } },
+  };
+}
 
-/** trading-application (/api/v1/...): {success:false, detail, errors:{field: message}, request_id, timestamp}. */
-/** binance-trading-bot (/api/backtest/, ...): {success:false, error, details:{field, message, errors?}}. */
-const binanceErrorResponse = {
-  description: 'Refused: `error` says why in words, `details` names the first field and its problem (all of them in `details.errors`), `code` is stable for scripts',
-  content: {
-    'application/json': {
-      schema: {
-        type: 'object',
-        properties: {
-          success: { const: false },
-          error: { type: 'string' },
-          code: { type: 'string' },
-          details: {
-            type: 'object',
-            properties: {
-              field: { type: 'string' },
-              message: { type: 'string' },
-              errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-            },
-          },
-        },
-        required: ['success', 'error'],
-      },
-    },
-  },
-};
+const fieldProblem = (key: string) => ({ type: 'object', properties: { [key]: { type: 'string' }, message: { type: 'string' } } });
 
-const tradingApplicationErrorResponse = {
-  description: 'Refused: `detail` says why in words, `errors` maps fields to their problem, `code` is stable for scripts',
-  content: {
-    'application/json': {
-      schema: {
+/** The refusal shape of each documented envelope. */
+const ERROR_RESPONSES: Record<EnvelopeKind, Record<string, unknown>> = {
+  // forex-echo (/api/...): {success:false, error, code, details:[{path, message}]}
+  'forex-echo': errorResponse(
+    'Refused: `error` says why in words, `code` is stable for scripts, `details` lists field problems',
+    { error: { type: 'string' }, details: { type: 'array', items: fieldProblem('path') } },
+    ['error'],
+  ),
+  // binance-trading-bot (/api/backtest/, ...): {success:false, error, details:{field, message, errors?}}
+  'binance-trading-bot': errorResponse(
+    'Refused: `error` says why in words, `details` names the first field and its problem (all of them in `details.errors`), `code` is stable for scripts',
+    {
+      error: { type: 'string' },
+      details: {
         type: 'object',
-        properties: {
-          success: { const: false },
-          detail: { type: 'string' },
-          errors: { type: 'object', additionalProperties: { type: 'string' } },
-          code: { type: 'string' },
-          request_id: { type: 'string' },
-          timestamp: { type: 'string', format: 'date-time' },
-        },
-        required: ['success', 'detail', 'errors', 'request_id', 'timestamp'],
+        properties: { field: { type: 'string' }, message: { type: 'string' }, errors: { type: 'array', items: fieldProblem('field') } },
       },
     },
-  },
+    ['error'],
+  ),
+  // trading-application (/api/v1/...): {success:false, detail, errors:{field: message}, request_id, timestamp}
+  'trading-application': errorResponse(
+    'Refused: `detail` says why in words, `errors` maps fields to their problem, `code` is stable for scripts',
+    {
+      detail: { type: 'string' },
+      errors: { type: 'object', additionalProperties: { type: 'string' } },
+      request_id: { type: 'string' },
+      timestamp: { type: 'string', format: 'date-time' },
+    },
+    ['detail', 'errors', 'request_id', 'timestamp'],
+  ),
 };
 
 function successSchema(kind: EnvelopeKind, output: JsonSchema): Record<string, unknown> {
@@ -112,7 +90,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         }
       }
       const refused =
-        route.envelope === 'trading-application' ? tradingApplicationErrorResponse : route.envelope === 'binance-trading-bot' ? binanceErrorResponse : errorResponse;
+        ERROR_RESPONSES[route.envelope];
       const operation: Record<string, unknown> = {
         operationId: index === 0 ? procedure.name : `${procedure.name}#${index + 1}`,
         summary: procedure.summary,
