@@ -42,7 +42,7 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
 
   const taskView = (task: TaskRecord): TaskView => {
     const actor = kernel.actorOf(task.id);
-    const trades = repo.listTrades({ taskId: task.id, limit: 100_000 });
+    const totals = repo.tradeTotals(task.id);
     const source = actor?.source ?? feed.sourceOf(task.pair, task.timeframe);
     return {
       task_id: task.id,
@@ -62,8 +62,8 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
       simulated_prices: source === 'simulated',
       open_positions: actor ? actor.runner.positions.length : repo.listPositions({ taskId: task.id }).length,
       floating_pnl: actor ? round2(actor.runner.floatingPnl()) : 0,
-      realized_pnl: round2(trades.reduce((sum, t) => sum + t.pnl, 0)),
-      trades: trades.length,
+      realized_pnl: round2(totals.pnl),
+      trades: totals.count,
       last_bar_time: iso(task.lastBarTime ?? actor?.lastBar?.time),
       last_price: actor?.lastBar?.close ?? null,
       started_at: task.startedAt,

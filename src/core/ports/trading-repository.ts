@@ -88,6 +88,8 @@ export interface TradingRepository {
   listPositions(filter?: { taskId?: number }): Position[];
   insertTrade(trade: ClosedTrade): void;
   listTrades(filter?: { taskId?: number; limit?: number }): ClosedTrade[];
+  /** Count and summed P&L of a task's closed trades, computed by the database (views poll it every second). */
+  tradeTotals(taskId: number): { count: number; pnl: number };
 
   recordEvent(event: { type: string; severity: Severity; taskId: number | null; code: string | null; message: string; data?: unknown }): EngineEventRecord;
   listEvents(filter?: { taskId?: number; limit?: number; afterId?: number }): EngineEventRecord[];
