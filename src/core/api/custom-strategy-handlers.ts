@@ -14,7 +14,7 @@ import {
   type EngineStrategyName,
   type TimeframeCode,
 } from '../../shared/contract/custom-strategies';
-import { builtinInstrument, type Instrument } from '../domain/instruments';
+import { builtinInstrument, type Instrument, quoteToAccountRate } from '../domain/instruments';
 import type {
   CustomStrategyFields,
   CustomStrategyRecord,
@@ -306,7 +306,7 @@ export function deriveTradingConfig(record: CustomStrategyRecord, request: UseRe
 
 /** The engine sizes by risk only where it can value a move in the (USD) account currency without a cross rate. */
 function canValueInUsd(instrument: Instrument): boolean {
-  return instrument.quoteCurrency === 'USD' || instrument.quoteCurrency === 'USDT' || instrument.baseCurrency === 'USD';
+  return quoteToAccountRate(instrument, 'USD', 1) !== undefined;
 }
 
 function clip(text: string, max = 60): string {

@@ -3,7 +3,7 @@ import { DomainError } from '../../shared/contract/errors';
 import type { Handlers } from '../../shared/contract/index';
 import type { TaskView } from '../../shared/contract/trading';
 import { TIMEFRAMES, TIMEFRAME_MS, type Timeframe } from '../domain/candles';
-import { builtinInstrument, builtinSymbols } from '../domain/instruments';
+import { builtinInstrument, builtinSymbols, quoteToAccountRate } from '../domain/instruments';
 import type { MarketFeed } from '../ports/market-feed';
 import type { SessionRecord, TaskRecord, TradingRepository } from '../ports/trading-repository';
 import type { TradingKernel, StrategyCatalog } from '../engine/trading-kernel';
@@ -239,7 +239,7 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
         const instrument = builtinInstrument(p.symbol);
         let floating: number | null = null;
         if (price !== null && instrument) {
-          const rate = instrument.baseCurrency === 'USD' ? 1 / price : 1;
+          const rate = quoteToAccountRate(instrument, 'USD', price) ?? Number.NaN;
           floating = round2((price - p.entryPrice) * (p.side === 'BUY' ? 1 : -1) * p.lots * instrument.contractSize * rate - p.commission);
           total += floating;
         }
