@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { createApiHandlers } from '../core/api/create-api-handlers';
-import { SimulatedExchange, DEFAULT_EXECUTION_MODEL } from '../core/engine/simulated-exchange';
+import { SimulatedExchange, DEFAULT_EXECUTION_MODEL, type ExecutionModel } from '../core/engine/simulated-exchange';
 import { TradingKernel } from '../core/engine/trading-kernel';
 import type { ActorEvent } from '../core/engine/task-actor';
 import { quoteToAccountRate } from '../core/domain/instruments';
@@ -78,9 +78,24 @@ export interface AppContextOptions {
   exchanges?: CcxtInstanceOptions & { feed?: CcxtFeedOptions; execution?: CcxtExecutionOptions };
 }
 
-function numberFromEnv(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
+function numberFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env[name]);
   return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/**
+ * The paper broker's fill model: spread and slippage in points, commission per lot and in % per side
+ * (ECHO_PAPER_SPREAD_POINTS, ECHO_PAPER_SLIPPAGE_POINTS, ECHO_PAPER_COMMISSION_PER_LOT, ECHO_PAPER_COMMISSION_PCT).
+ * Market orders fill at the next bar's open, as in a backtest, so paper and backtest trades agree.
+ */
+export function paperExecutionModel(env: NodeJS.ProcessEnv = process.env): ExecutionModel {
+  return {
+    ...DEFAULT_EXECUTION_MODEL,
+    spreadPoints: numberFromEnv('ECHO_PAPER_SPREAD_POINTS', 0, env),
+    slippagePoints: numberFromEnv('ECHO_PAPER_SLIPPAGE_POINTS', 0, env),
+    commissionPerLot: numberFromEnv('ECHO_PAPER_COMMISSION_PER_LOT', 0, env),
+    commissionPct: numberFromEnv('ECHO_PAPER_COMMISSION_PCT', 0, env),
+  };
 }
 
 /**
@@ -104,10 +119,11 @@ export function createAppContext(options: AppContextOptions): AppContext {
     seed: 7,
     warmUpBars: 300,
   });
+  const paperModel = paperExecutionModel();
   const broker = new PaperBroker(
     db,
     (instrument, listener) =>
-      new SimulatedExchange(instrument, DEFAULT_EXECUTION_MODEL, (price) => quoteToAccountRate(instrument, 'USD', price) ?? Number.NaN, listener),
+      new SimulatedExchange(instrument, paperModel, (price) => quoteToAccountRate(instrument, 'USD', price) ?? Number.NaN, listener),
     clock,
   );
   const brokers = createBrokerRegistry();
