@@ -1,3 +1,4 @@
+import { resampleColumns } from '../domain/candles';
 import type { SeriesColumns } from './run-backtest';
 
 /**
@@ -44,42 +45,9 @@ export function firstAfter(series: SeriesColumns, t: number): number {
 }
 
 /**
- * Aggregates bars into UTC-aligned buckets of `bucketMs` (4h buckets start at 00:00, 04:00, …; daily at 00:00 UTC):
- * open = first open, high = max, low = min, close = last close, volume = sum, time = the bucket's start. A bucket
- * holds whatever bars the source has in it (gaps are not filled). Written into a shared series.
+ * Aggregates bars into UTC-aligned buckets of `bucketMs` (the one rule, `resampleColumns` in core/domain/candles),
+ * written into a shared series.
  */
 export function resampleSeries(source: SeriesColumns, bucketMs: number): SeriesColumns {
-  let buckets = 0;
-  let last = Number.NaN;
-  for (let i = 0; i < source.length; i++) {
-    const b = Math.floor((source.time[i] as number) / bucketMs);
-    if (b !== last) {
-      buckets++;
-      last = b;
-    }
-  }
-  const out = allocateSharedSeries(buckets);
-  let k = -1;
-  last = Number.NaN;
-  for (let i = 0; i < source.length; i++) {
-    const t = source.time[i] as number;
-    const b = Math.floor(t / bucketMs);
-    const high = source.high[i] as number;
-    const low = source.low[i] as number;
-    if (b !== last) {
-      k++;
-      last = b;
-      out.time[k] = b * bucketMs;
-      out.open[k] = source.open[i] as number;
-      out.high[k] = high;
-      out.low[k] = low;
-      out.volume[k] = 0;
-    } else {
-      if (high > (out.high[k] as number)) out.high[k] = high;
-      if (low < (out.low[k] as number)) out.low[k] = low;
-    }
-    out.close[k] = source.close[i] as number;
-    out.volume[k] = (out.volume[k] as number) + (source.volume[i] as number);
-  }
-  return out;
+  return resampleColumns(source, bucketMs, allocateSharedSeries);
 }

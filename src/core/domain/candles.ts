@@ -269,3 +269,61 @@ export class SeriesBuilder {
     this.s = next;
   }
 }
+
+/** Open time of the UTC-aligned bucket of `bucketMs` that holds `time` (4h buckets start at 00:00, 04:00, …). */
+export function bucketOf(time: number, bucketMs: number): number {
+  return Math.floor(time / bucketMs) * bucketMs;
+}
+
+/**
+ * THE aggregation rule from a shorter timeframe to a longer one (backtests, the live/replay feed and charts use it):
+ * UTC-aligned buckets of `bucketMs`; open = first open, high = max, low = min, close = last close, volume = sum,
+ * time = the bucket's start. A bucket holds whatever bars the source has in it (gaps are not filled).
+ * `allocate` chooses the memory (the backtester passes shared memory for its workers).
+ */
+export function resampleColumns<S extends CandleSeries>(source: CandleSeries, bucketMs: number, allocate: (length: number) => S): S {
+  let buckets = 0;
+  let last = Number.NaN;
+  for (let i = 0; i < source.length; i++) {
+    const b = Math.floor((source.time[i] as number) / bucketMs);
+    if (b !== last) {
+      buckets++;
+      last = b;
+    }
+  }
+  const out = allocate(buckets);
+  let k = -1;
+  last = Number.NaN;
+  for (let i = 0; i < source.length; i++) {
+    const t = source.time[i] as number;
+    const b = Math.floor(t / bucketMs);
+    const high = source.high[i] as number;
+    const low = source.low[i] as number;
+    if (b !== last) {
+      k++;
+      last = b;
+      out.time[k] = b * bucketMs;
+      out.open[k] = source.open[i] as number;
+      out.high[k] = high;
+      out.low[k] = low;
+      out.volume[k] = 0;
+    } else {
+      if (high > (out.high[k] as number)) out.high[k] = high;
+      if (low < (out.low[k] as number)) out.low[k] = low;
+    }
+    out.close[k] = source.close[i] as number;
+    out.volume[k] = (out.volume[k] as number) + (source.volume[i] as number);
+  }
+  return out;
+}
+
+/** The same rule into ordinary memory: the bars of `source` aggregated to `timeframe`. */
+export function aggregateSeries(source: CandleSeries, timeframe: Timeframe): CandleSeries {
+  return resampleColumns(source, TIMEFRAME_MS[timeframe], allocateSeries);
+}
+
+/** The finest timeframe of `stored` that `timeframe` is a whole multiple of (itself first), or undefined when none. */
+export function finestSourceOf(timeframe: Timeframe, stored: readonly Timeframe[]): Timeframe | undefined {
+  const target = TIMEFRAME_MS[timeframe];
+  return TIMEFRAMES.filter((tf) => stored.includes(tf) && TIMEFRAME_MS[tf] <= target && target % TIMEFRAME_MS[tf] === 0)[0];
+}
