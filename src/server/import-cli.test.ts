@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sharedDataPath } from '../../test/kit/candles';
+import { candleFilePath } from '../../test/kit/candles';
 import { createSqliteCandleStore } from '../adapters/persistence/sqlite/candle-store';
 import { DATABASE_FILE, openDatabase } from '../adapters/persistence/sqlite/database';
 import { runImportCli, type CliIo } from './import-cli';
@@ -45,7 +45,7 @@ const MT5_HEADER = '<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<
 describe('npm run import', () => {
   it('imports a real file end to end (spawned), merges an overlapping file and reports its bad rows by line', async () => {
     const dataDir = freshDir();
-    const real = sharedDataPath('XAUUSD_M1_2026-03_2026-05.csv');
+    const real = candleFilePath('XAUUSD_M1_2026-03-24_2026-03-25.csv.gz'); // 1,916 rows (test/fixtures/candles/README.md)
     // Overlaps the real file's first two bars (replacing them), adds one new bar, and has two bad rows.
     const patch = write(
       'patch.csv',
@@ -64,19 +64,19 @@ describe('npm run import', () => {
       { cwd: repo },
     );
     expect(stderr).toBe('');
-    expect(stdout).toContain('XAUUSD_M1_2026-03_2026-05.csv: 63,230 rows, 63,230 imported, 0 duplicates merged, 0 bad rows');
+    expect(stdout).toContain('XAUUSD_M1_2026-03-24_2026-03-25.csv: 1,916 rows, 1,916 imported, 0 duplicates merged, 0 bad rows');
     expect(stdout).toContain('patch.csv: 5 rows, 3 imported, 2 duplicates merged, 2 bad rows');
     expect(stdout).toContain('Source clock: UTC (default)');
-    expect(stdout).toMatch(/rows read: +63,235/);
-    expect(stdout).toMatch(/imported: +63,233 bars \(63,231 new, 2 replaced stored bars\)/);
+    expect(stdout).toMatch(/rows read: +1,921/);
+    expect(stdout).toMatch(/imported: +1,919 bars \(1,917 new, 2 replaced stored bars\)/);
     expect(stdout).toContain('patch.csv line 5: high is below open or close');
     expect(stdout).toContain('patch.csv line 6: time "not a time" is not a date/time');
     expect(stdout).toMatch(/first bar: +2026-03-24 13:59 UTC/);
-    expect(stdout).toMatch(/last bar: +2026-05-28 14:00 UTC/);
-    expect(stdout).toMatch(/stored now: +XAUUSD 1M: 63,231 bars/);
+    expect(stdout).toMatch(/last bar: +2026-03-25 23:59 UTC/);
+    expect(stdout).toMatch(/stored now: +XAUUSD 1M: 1,917 bars/);
     expect(stdout).toMatch(/time taken: +\d+\.\d s/);
     const stored = storedIn(dataDir);
-    expect(stored.list).toMatchObject([{ symbol: 'XAUUSD', timeframe: '1M', count: 63_231 }]);
+    expect(stored.list).toMatchObject([{ symbol: 'XAUUSD', timeframe: '1M', count: 1_917 }]);
     expect(stored.xau.open[1]).toBe(4381.5); // the patch's bar replaced the stored one
     expect(stored.xau.volume[1]).toBe(612);
   });
@@ -149,7 +149,7 @@ describe('npm run import', () => {
   });
 
   it('warns when the bars are finer than the timeframe given', async () => {
-    const r = await run(['--data-dir', freshDir(), '--symbol', 'XAUUSD', '--timeframe', '1H', sharedDataPath('XAUUSD_M1_2025-05_2025-06.csv')]);
+    const r = await run(['--data-dir', freshDir(), '--symbol', 'XAUUSD', '--timeframe', '1H', candleFilePath('XAUUSD_M1_2025-05-15_2025-06-04.csv.gz')]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/warning: \d+% of consecutive bars are closer than 1H/);
   });

@@ -198,7 +198,7 @@ beforeAll(async () => {
   ipcBackend = createDirectApi();
   server = await startTestServer();
   // Silver H1 candles for the research jobs, in every transport's database (XAGUSD is traded by no other case).
-  const silver = loadCandles('XAGUSD_H1_2018-04_2026-05.csv');
+  const silver = loadCandles('XAGUSD_H1_2018-12-02_2019-07-01.csv.gz');
   const a = silver.time.findIndex((t) => t >= Date.UTC(2018, 11, 1));
   const b = silver.time.findIndex((t) => t >= Date.UTC(2019, 6, 1));
   const bars = { time: silver.time.slice(a, b), open: silver.open.slice(a, b), high: silver.high.slice(a, b), low: silver.low.slice(a, b), close: silver.close.slice(a, b), volume: silver.volume.slice(a, b), length: b - a };

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openWorkstationPage } from '../kit/browser';
+import { candleFilePath } from '../kit/candles';
 import { startTestServer, type TestServer } from '../kit/server';
 
 /**
@@ -19,7 +20,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Our own build of the UI: other suites may be rebuilding out/renderer at the same time.
 const uiDir = join(repoRoot, 'out', 'renderer-research');
 const screenshotDir = join(repoRoot, 'test-results');
-const GOLD_FILE = '/work/shared/data/XAUUSD_M1_2025-05_2025-06.csv';
+const GOLD_FILE = candleFilePath('XAUUSD_M1_2025-05-15_2025-06-04.csv.gz'); // the whole shared file, as a fixture
 
 let server: TestServer;
 let browser: Browser;
@@ -45,7 +46,6 @@ function drawnPixels(testId: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(GOLD_FILE)) throw new Error(`The gold M1 file ${GOLD_FILE} is missing.`);
   mkdirSync(screenshotDir, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'echo-research-e2e-'));
   execFileSync('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--outDir', uiDir, '--emptyOutDir'], { cwd: repoRoot, stdio: 'pipe' });

@@ -25,7 +25,7 @@ import { loadCandles } from '../kit/candles';
 const API_KEY = 'vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A';
 const SECRET = 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j';
 
-const btc = loadCandles('BTCUSDT_M1_2023-03_2023-05.csv');
+const btc = loadCandles('BTCUSDT_M1_2023-03-27_2023-04-04.csv.gz');
 const btcCandles: EmulatorCandle[] = Array.from({ length: btc.length }, (_, i) => ({
   time: btc.time[i]!,
   open: btc.open[i]!,

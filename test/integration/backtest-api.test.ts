@@ -51,7 +51,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_00
   }
 }
 
-const BTC_H1 = 'BTCUSDT_H1_2017-08_2022-10.csv';
+const BTC_H1 = 'BTCUSDT_H1_2018-11-01_2021-11-30.csv.gz';
 
 describe('/api/backtest/ over HTTP', () => {
   let server: TestServer;
@@ -60,7 +60,7 @@ describe('/api/backtest/ over HTTP', () => {
     seed(dataDir, (store) => {
       store.write('BTCUSDT', '1H', loadCandles(BTC_H1));
       // A long series for the responsiveness and cancel checks: real gold M1 bars repeated to a million.
-      store.write('XAUUSD', '1M', repeated(loadCandles('XAUUSD_M1_2024-08_2024-10.csv'), 1_000_000));
+      store.write('XAUUSD', '1M', repeated(loadCandles('XAUUSD_M1_2024-08-01_2024-10-11.csv.gz'), 1_000_000));
     });
     server = await startTestServer({ dataDir });
   }, 60_000);

@@ -46,7 +46,7 @@ const call = async (name: string, input: unknown) => {
 };
 
 beforeAll(() => {
-  const source = loadCandles('XAUUSD_M1_2024-08_2024-10.csv');
+  const source = loadCandles('XAUUSD_M1_2024-08-01_2024-10-11.csv.gz');
   bars = allocateSeries(BARS);
   for (const f of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) bars[f].set(source[f].subarray(0, BARS));
   context = createAppContext({ dataDir, version: 'test', logger: pino({ level: 'silent' }), feedBarsPerSecond: 1_000_000 });

@@ -10,9 +10,10 @@ import { resolveConfig } from '../../src/core/strategies/params';
 import { simpleMa } from '../../src/core/strategies/simple-ma';
 import { roundPrice } from '../../src/core/strategies/sizing';
 import { loadCandles, type CandleColumns } from '../kit/candles';
+import { describeWithSharedData } from '../kit/long-check';
 
 /**
- * Backtests on the real sample data (gold M1, EURUSD M1, BTCUSDT H1, GOOG daily), every trade checked rule by rule
+ * Backtests on the real sample data (gold M1, EURUSD M1, BTCUSDT H1, GOOG daily: fixtures from test/fixtures/candles), every trade checked rule by rule
  * against an independent re-derivation of the strategy's decisions from the bars (plain loops, no engine):
  * - simple_ma: strict SMA crossovers from exact integer window sums → the exact list of trades (side, bars, prices, P&L);
  * - confluence: each entry at a bar whose leading confidence ≥ min_confidence and no such bar missed while flat,
@@ -21,10 +22,13 @@ import { loadCandles, type CandleColumns } from '../kit/candles';
  */
 
 const DATASETS = {
-  gold: { file: 'XAUUSD_M1_2024-08_2024-10.csv', symbol: 'XAUUSD' },
-  eurusd: { file: 'EURUSD_M1_2020-04_2020-06.csv', symbol: 'EURUSD' },
-  btc: { file: 'BTCUSDT_H1_2017-08_2022-10.csv', symbol: 'BTCUSDT' },
-  goog: { file: 'GOOG_D1_2004-08_2013-03.csv', symbol: 'GOOG' },
+  gold: { file: 'XAUUSD_M1_2024-08-01_2024-10-11.csv.gz', symbol: 'XAUUSD' },
+  eurusd: { file: 'EURUSD_M1_2020-04-27_2020-05-22.csv.gz', symbol: 'EURUSD' },
+  btc: { file: 'BTCUSDT_H1_2018-11-01_2021-11-30.csv.gz', symbol: 'BTCUSDT' },
+  goog: { file: 'GOOG_D1_2004-08-19_2013-03-01.csv.gz', symbol: 'GOOG' },
+  // The whole shared files the two cuts above come from, for the long real-data checks.
+  eurusdWhole: { file: 'EURUSD_M1_2020-04_2020-06.csv', symbol: 'EURUSD' },
+  btcWhole: { file: 'BTCUSDT_H1_2017-08_2022-10.csv', symbol: 'BTCUSDT' },
 } as const;
 
 const cache = new Map<string, CandleColumns>();
@@ -164,17 +168,27 @@ describe('simple_ma on real data, trade by trade', () => {
     checkCrossTrades('gold', 20, 80, 0.1, { spreadPoints: 20, slippagePoints: 5, commissionPct: 0.002 });
   });
 
-  it('EURUSD M1 (50k bars), SMA 30/120, 1 lot, spread 8 points, long-only', () => {
+  it('EURUSD M1 (28k bars), SMA 30/120, 1 lot, spread 8 points, long-only', () => {
     checkCrossTrades('eurusd', 30, 120, 1, { spreadPoints: 8 }, true);
   });
 
-  it('BTCUSDT H1 (45k bars), SMA 24/96, 0.5 BTC, commission 0.1 %, fills at the next open', () => {
+  it('BTCUSDT H1 (27k bars), SMA 24/96, 0.5 BTC, commission 0.1 %, fills at the next open', () => {
     checkCrossTrades('btc', 24, 96, 0.5, { commissionPct: 0.1 });
   });
 
   it('GOOG daily, SMA 10/20 (the classic SmaCross), 10 shares', () => {
     const r = checkCrossTrades('goog', 10, 20, 10, {});
     expect(r.exposedBars / r.tradedBars).toBeGreaterThan(0.9);
+  });
+});
+
+describeWithSharedData('simple_ma on the whole shared files, trade by trade (long real-data check)', [DATASETS.eurusdWhole.file, DATASETS.btcWhole.file], () => {
+  it('EURUSD M1 (50k bars), SMA 30/120, 1 lot, spread 8 points, long-only', () => {
+    checkCrossTrades('eurusdWhole', 30, 120, 1, { spreadPoints: 8 }, true);
+  });
+
+  it('BTCUSDT H1 (45k bars), SMA 24/96, 0.5 BTC, commission 0.1 %, fills at the next open', () => {
+    checkCrossTrades('btcWhole', 24, 96, 0.5, { commissionPct: 0.1 });
   });
 });
 

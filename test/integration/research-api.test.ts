@@ -54,9 +54,9 @@ const GOLD_H1 = {
 
 beforeAll(async () => {
   server = await startTestServer();
-  store('XAUUSD', '1H', slice(loadCandles('XAUUSD_H1_2018-04_2026-05.csv'), Date.UTC(2018, 10, 1), Date.UTC(2020, 1, 1)));
-  store('XAUUSD', '1M', slice(loadCandles('XAUUSD_M1_2024-08_2024-10.csv'), 0, Infinity));
-  store('BTCUSDT', '1H', slice(loadCandles('BTCUSDT_H1_2017-08_2022-10.csv'), Date.UTC(2020, 6, 1), Date.UTC(2021, 11, 1)));
+  store('XAUUSD', '1H', slice(loadCandles('XAUUSD_H1_2018-04-01_2020-12-31.csv.gz'), Date.UTC(2018, 10, 1), Date.UTC(2020, 1, 1)));
+  store('XAUUSD', '1M', slice(loadCandles('XAUUSD_M1_2024-08-01_2024-10-11.csv.gz'), 0, Infinity));
+  store('BTCUSDT', '1H', slice(loadCandles('BTCUSDT_H1_2018-11-01_2021-11-30.csv.gz'), Date.UTC(2020, 6, 1), Date.UTC(2021, 11, 1)));
 });
 afterAll(async () => {
   await server?.stop();

@@ -1,11 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 /**
- * Loads the real sample candles in the shared data folder (see its README) for tests and benchmarks.
- * The folder is `<repo>/../shared/data` unless the environment variable ECHO_SHARED_DATA names another one.
- * Data is read in place, never copied into the repository.
+ * Real market candles for tests and benchmarks, from one of two places, told apart by the name:
+ * - `<name>.csv.gz`: a small fixture committed in test/fixtures/candles (cut from the shared data; see its README and
+ *   scripts/cut-fixtures.mjs). What the default test suite reads: it runs on a fresh clone.
+ * - `<name>.csv`: a whole file in the shared data folder, `<repo>/../shared/data` unless the environment variable
+ *   ECHO_SHARED_DATA names another one. For benchmarks and the long real-data checks, which skip with a message
+ *   when it is absent (see test/kit/long-check.ts). Read in place, never copied into the repository.
  */
 
 /** Columnar candles: one Float64Array per field, `time` in epoch milliseconds (UTC) of the bar's open. */
@@ -21,22 +26,68 @@ export interface CandleColumns {
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const EXPECTED_HEADER = 'time,open,high,low,close,volume';
+const FIXTURE_SUFFIX = '.csv.gz';
+
+/** The committed fixtures: test/fixtures/candles (candles) and test/fixtures (the spec copy beside them). */
+export const fixturesDirectory = resolve(repoRoot, 'test/fixtures');
+export const candleFixturesDirectory = resolve(fixturesDirectory, 'candles');
 
 export function sharedDataDirectory(): string {
   return process.env.ECHO_SHARED_DATA ?? resolve(repoRoot, '../shared/data');
 }
 
+export const isFixtureName = (name: string): boolean => name.endsWith(FIXTURE_SUFFIX);
+
+/** Why `name` cannot be read, naming both places candles come from; undefined when it can. */
+export function candleFileProblem(name: string): string | undefined {
+  const fixtures = `test/fixtures/candles (${candleFixturesDirectory})`;
+  if (isFixtureName(name)) {
+    if (existsSync(resolve(candleFixturesDirectory, name))) return undefined;
+    return `Candle fixture ${name} not found in ${fixtures}; regenerate the fixtures from the shared data folder ${sharedDataDirectory()} with node scripts/cut-fixtures.mjs`;
+  }
+  const path = resolve(sharedDataDirectory(), name);
+  if (existsSync(path)) return undefined;
+  return (
+    `Shared data file ${name} not found at ${path} (set ECHO_SHARED_DATA to the data folder). ` +
+    `Names ending in .csv are whole files of the shared data folder (../shared/data, for benchmarks and long checks); ` +
+    `the test suite reads the fixtures in ${fixtures}, names ending in ${FIXTURE_SUFFIX}`
+  );
+}
+
 /** Absolute path of a file in the shared data folder; throws, saying where it looked, when it is missing. */
 export function sharedDataPath(name: string): string {
-  const path = resolve(sharedDataDirectory(), name);
-  if (!existsSync(path)) {
-    throw new Error(`Shared data file ${name} not found at ${path} (set ECHO_SHARED_DATA to the data folder)`);
-  }
+  const problem = isFixtureName(name) ? `${name} is a fixture name, not a shared data file` : candleFileProblem(name);
+  if (problem) throw new Error(problem);
+  return resolve(sharedDataDirectory(), name);
+}
+
+/** The CSV bytes of a fixture (uncompressed) or of a shared file; throws naming both places when it is missing. */
+export function candleFileBytes(name: string): Buffer {
+  const problem = candleFileProblem(name);
+  if (problem) throw new Error(problem);
+  if (isFixtureName(name)) return gunzipSync(readFileSync(resolve(candleFixturesDirectory, name)));
+  return readFileSync(resolve(sharedDataDirectory(), name));
+}
+
+/**
+ * A plain CSV file with the candles of `name`, for code that reads files (the importer, the CSV reader): the shared
+ * file itself, or the fixture uncompressed once into the temp folder as `<name without .gz>`.
+ */
+export function candleFilePath(name: string): string {
+  if (!isFixtureName(name)) return sharedDataPath(name);
+  const bytes = candleFileBytes(name);
+  const dir = join(tmpdir(), 'echo-candle-fixtures');
+  const path = join(dir, name.slice(0, -'.gz'.length));
+  if (existsSync(path) && readFileSync(path).equals(bytes)) return path;
+  mkdirSync(dir, { recursive: true });
+  const partial = `${path}.${process.pid}.${Date.now()}.part`;
+  writeFileSync(partial, bytes);
+  renameSync(partial, path); // atomic: parallel test workers never see half a file
   return path;
 }
 
 /**
- * Parses one of the shared CSV files (`time,open,high,low,close,volume`, ISO-8601 UTC times such as
+ * Parses a fixture or shared CSV file (`time,open,high,low,close,volume`, ISO-8601 UTC times such as
  * `2024-08-01T20:18:00Z`, or date-only `2004-08-19`). Throws on a malformed row, naming the file and line.
  *
  * Parses the bytes directly (the test suite loads ~70k-row files in many workers, where split/Number cost
@@ -45,7 +96,7 @@ export function sharedDataPath(name: string): string {
  * as Number(text); anything else falls back to Number(text).
  */
 export function loadCandles(fileName: string): CandleColumns {
-  const bytes = readFileSync(sharedDataPath(fileName));
+  const bytes = candleFileBytes(fileName);
   const headerEnd = bytes.indexOf(NEWLINE);
   const header = bytes.subarray(0, headerEnd < 0 ? bytes.length : headerEnd).toString('latin1').trim();
   if (header !== EXPECTED_HEADER) {

@@ -89,7 +89,7 @@ const INDICATORS: ReadonlyArray<[name: string, create: () => BarIndicator, warmU
 ];
 
 /** Two years of daily bars: a 2004–2006 rally, gaps and all. */
-const DAILY = bars(candles('GOOG_D1_2004-08_2013-03.csv')).slice(0, 500);
+const DAILY = bars(candles('GOOG_D1_2004-08-19_2013-03-01.csv.gz')).slice(0, 500);
 
 /** The same bars from `from` on, moved: prices scaled by 1.37 and volumes halved. */
 function alteredFrom(input: readonly Bar[], from: number): Bar[] {
@@ -147,7 +147,7 @@ describe.each(INDICATORS)('%s', (_name, create, warmUpPeriod) => {
 });
 
 describe('the reference computations', () => {
-  const daily = candles('GOOG_D1_2004-08_2013-03.csv');
+  const daily = candles('GOOG_D1_2004-08-19_2013-03-01.csv.gz');
   const truncated = (to: number): CandleColumns => ({
     time: daily.time.slice(0, to),
     open: daily.open.slice(0, to),

@@ -12,16 +12,16 @@ import type { Indicator } from './types';
 
 // ————— data —————
 
-/** Real candles the reference tests run on, whole files. Chosen for contrast: */
+/** Real candles the reference tests run on: fixtures cut from the shared files (test/fixtures/candles). Chosen for contrast: */
 export const REFERENCE_FILES = [
   /** gold M1, ~2400 with 2 decimals: the catastrophic-cancellation case for variance. 68,943 bars. */
-  'XAUUSD_M1_2024-08_2024-10.csv',
-  /** EURUSD M1, ~1.17 with 5 decimals, quiet nights with flat windows. 30,203 bars. */
-  'EURUSD_M1_2018-06.csv',
-  /** BTC/USDT M1, ~28,000, fractional volumes. 71,041 bars. */
-  'BTCUSDT_M1_2023-03_2023-05.csv',
+  'XAUUSD_M1_2024-08-01_2024-10-11.csv.gz',
+  /** EURUSD M1, ~1.17 with 5 decimals, quiet nights with flat windows. 8,635 bars (of 30,203). */
+  'EURUSD_M1_2018-05-31_2018-06-08.csv.gz',
+  /** BTC/USDT M1, ~28,000, fractional volumes. 12,960 bars (of 71,041). */
+  'BTCUSDT_M1_2023-03-27_2023-04-04.csv.gz',
   /** GOOG daily, large moves and gaps. 2,148 bars. */
-  'GOOG_D1_2004-08_2013-03.csv',
+  'GOOG_D1_2004-08-19_2013-03-01.csv.gz',
 ] as const;
 
 const loaded = new Map<string, CandleColumns>();

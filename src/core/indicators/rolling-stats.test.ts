@@ -60,7 +60,7 @@ describe('RollingStats and ZScore', () => {
   });
 
   it('do not degrade over a million bars of gold at ~2400 (where Σx² − (Σx)²/N would be useless)', () => {
-    const { close } = candles('XAUUSD_M1_2024-08_2024-10.csv');
+    const { close } = candles('XAUUSD_M1_2024-08-01_2024-10-11.csv.gz');
     const period = 20;
     const stats = new RollingStats(period);
     const repetitions = Math.ceil(1_000_000 / close.length);

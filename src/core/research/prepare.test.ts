@@ -12,7 +12,7 @@ const strategies = { find: findStrategy, all: () => builtinStrategies };
 
 function cacheWithGold() {
   const store = createSqliteCandleStore(openDatabase(':memory:'));
-  const bars = loadCandles('XAUUSD_H1_2018-04_2026-05.csv');
+  const bars = loadCandles('XAUUSD_H1_2018-04-01_2020-12-31.csv.gz');
   const n = bars.time.findIndex((t) => t >= Date.UTC(2019, 6, 1));
   store.write('XAUUSD', '1H', { ...bars, length: n });
   return new CandleCache(store);

@@ -11,7 +11,7 @@ import { CancelledError, inlineExecutor, Limiter, optimize, rangeJob, usableWind
 import { buildWindows } from './walk-forward';
 
 // Real EURUSD H1 bars (Apr 2017 – Feb 2018, 5,000 bars), simple_ma, 0.1 lot.
-const bars = loadCandles('EURUSD_H1_2017-04_2018-02.csv');
+const bars = loadCandles('EURUSD_H1_2017-04-19_2018-02-07.csv.gz');
 const definition = findStrategy('simple_ma')!;
 const base = resolveConfig(definition, { lot_size: 0.1, take_profit_pips: 60, stop_loss_pips: 30 }).config;
 const job: BacktestJob = {

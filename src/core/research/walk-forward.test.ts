@@ -34,8 +34,8 @@ describe('walk-forward windows', () => {
     ]);
   });
 
-  it('maps onto real bars (XAUUSD H1 2018–2026) without overlap or look-ahead', () => {
-    const bars = loadCandles('XAUUSD_H1_2018-04_2026-05.csv');
+  it('maps onto real bars (XAUUSD H1 2018–2020) without overlap or look-ahead', () => {
+    const bars = loadCandles('XAUUSD_H1_2018-04-01_2020-12-31.csv.gz');
     const start = utc('2019-01-01T00:00:00Z');
     const end = utc('2020-01-01T00:00:00Z');
     const windows = buildWindows(start, end, 90, 30);

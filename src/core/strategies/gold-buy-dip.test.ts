@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCandles, sharedDataDirectory } from '../../../test/kit/candles';
+import { fixturesDirectory, loadCandles } from '../../../test/kit/candles';
+import { describeWithSharedData } from '../../../test/kit/long-check';
 import { normalizeLots, type Instrument } from '../domain/instruments';
 import type { Position } from '../domain/trading';
 import { runBacktestLoop } from '../engine/backtest-loop';
@@ -51,7 +52,7 @@ const entriesOf = (run: RecordedRun) => run.series.flatMap((s) => s.entries);
 
 describe('gold_buy_dip parameters', () => {
   it("has every parameter of the spec's table with the spec's default and type", () => {
-    const spec = readFileSync(resolve(sharedDataDirectory(), '../spec/forex-echo-backend-api.md'), 'utf8');
+    const spec = readFileSync(resolve(fixturesDirectory, 'spec/forex-echo-backend-api.md'), 'utf8');
     const table = spec.slice(spec.indexOf('### Parameter Details'));
     const rows = [...table.matchAll(/^\| `(\w+)` \| [^|]+\| `([^`]+)` \| (float|int|bool) \|$/gm)].slice(0, 21);
     expect(rows.length).toBe(21);
@@ -80,7 +81,7 @@ describe('gold_buy_dip parameters', () => {
   });
 
   it('accepts every config the spec shows', () => {
-    const spec = readFileSync(resolve(sharedDataDirectory(), '../spec/forex-echo-backend-api.md'), 'utf8');
+    const spec = readFileSync(resolve(fixturesDirectory, 'spec/forex-echo-backend-api.md'), 'utf8');
     const configs = [...spec.matchAll(/"strategy_name": "gold_buy_dip",\s*"config": (\{[^}]*\})/g)].map((m) => JSON.parse((m[1] as string).replace(/\/\/[^\n]*/g, '')) as Record<string, unknown>);
     expect(configs.length).toBeGreaterThanOrEqual(6);
     for (const raw of configs) expect(resolveConfig(goldBuyDip, raw)).toMatchObject({ errors: [], warnings: [] });
@@ -548,8 +549,8 @@ describe('gold_buy_dip on real XAUUSD data, every trade re-checked with plain lo
   let h1: BarsView;
   const totals: Checked = { series: 0, entries: 0, trades: 0 };
   beforeAll(() => {
-    m1 = loadCandles('XAUUSD_M1_2024-08_2024-10.csv');
-    h1 = loadCandles('XAUUSD_H1_2018-04_2026-05.csv');
+    m1 = loadCandles('XAUUSD_M1_2024-08-01_2024-10-11.csv.gz');
+    h1 = loadCandles('XAUUSD_H1_2018-04-01_2020-12-31.csv.gz');
   });
   const add = (c: Checked) => {
     totals.series += c.series;
@@ -578,7 +579,7 @@ describe('gold_buy_dip on real XAUUSD data, every trade re-checked with plain lo
     add(verifyOnRealData(m1, XAU, { percentage_threshold: 0.2, zscore_threshold_buy: -1.5, zscore_threshold_sell: 1.5, risk_per_trade: 1 }));
   });
 
-  it('the spec defaults on H1 (2018–2026)', () => {
+  it('the spec defaults on H1 (2018–2020)', () => {
     add(verifyOnRealData(h1, XAU, {}, 100_000));
   });
 
@@ -601,5 +602,11 @@ describe('gold_buy_dip on real XAUUSD data, every trade re-checked with plain lo
     // Printed for the record; the per-config checks above assert each rule on every one of them.
     console.log(`gold_buy_dip real-data checks: ${totals.series} series, ${totals.entries} entries, ${totals.trades} closed trades`);
     expect(totals.entries).toBeGreaterThan(500);
+  });
+});
+
+describeWithSharedData('gold_buy_dip on the whole XAUUSD H1 file (long real-data check)', ['XAUUSD_H1_2018-04_2026-05.csv'], () => {
+  it('the spec defaults on H1 (2018–2026), every trade re-checked', () => {
+    expect(verifyOnRealData(loadCandles('XAUUSD_H1_2018-04_2026-05.csv'), XAU, {}, 100_000).series).toBeGreaterThan(10);
   });
 });

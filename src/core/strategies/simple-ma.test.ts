@@ -268,8 +268,8 @@ describe('simple_ma on real data, every decision re-derived with plain loops', (
   let usdjpy: BarsView;
   let checked = 0;
   beforeAll(() => {
-    eurusd = loadCandles('EURUSD_M1_2020-04_2020-06.csv');
-    usdjpy = loadCandles('USDJPY_M1_2017-01_2017-02.csv');
+    eurusd = loadCandles('EURUSD_M1_2020-04-27_2020-05-22.csv.gz');
+    usdjpy = loadCandles('USDJPY_M1_2017-01-29_2017-02-17.csv.gz');
   });
 
   it('TP/SL off: every strict crossover reverses (exit reason signal), nothing else trades', () => {

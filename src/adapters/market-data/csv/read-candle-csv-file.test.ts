@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCandles, sharedDataPath } from '../../../../test/kit/candles';
+import { candleFilePath, loadCandles } from '../../../../test/kit/candles';
 import { readCandleCsvFile, type ReadProgress } from './read-candle-csv-file';
 
 const dir = mkdtempSync(join(tmpdir(), 'echo-csv-'));
@@ -10,9 +10,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('readCandleCsvFile', () => {
   it('streams a real file to exactly the values written in it, reporting progress', async () => {
-    const name = 'XAUUSD_M1_2024-08_2024-10.csv';
+    const name = 'XAUUSD_M1_2024-08-01_2024-10-11.csv.gz';
     const progress: ReadProgress[] = [];
-    const r = await readCandleCsvFile(sharedDataPath(name), { onProgress: (p) => progress.push(p) });
+    const r = await readCandleCsvFile(candleFilePath(name), { onProgress: (p) => progress.push(p) });
     const expected = loadCandles(name); // the test kit's independent reader
     expect(r.rowsRead).toBe(68_943);
     expect(r.badRowCount).toBe(0);
@@ -21,11 +21,11 @@ describe('readCandleCsvFile', () => {
       expect(Buffer.from(r.series[f].buffer).equals(Buffer.from(expected[f].buffer)), f).toBe(true);
     }
     expect(progress.length).toBeGreaterThan(1);
-    expect(progress.at(-1)).toEqual({ bytesRead: readFileSync(sharedDataPath(name)).length, totalBytes: readFileSync(sharedDataPath(name)).length });
+    expect(progress.at(-1)).toEqual({ bytesRead: readFileSync(candleFilePath(name)).length, totalBytes: readFileSync(candleFilePath(name)).length });
   });
 
   it('reads date-only times (GOOG daily)', async () => {
-    const r = await readCandleCsvFile(sharedDataPath('GOOG_D1_2004-08_2013-03.csv'));
+    const r = await readCandleCsvFile(candleFilePath('GOOG_D1_2004-08-19_2013-03-01.csv.gz'));
     expect(r.series.length).toBe(2_148);
     expect(r.series.time[0]).toBe(Date.parse('2004-08-19T00:00:00Z'));
   });

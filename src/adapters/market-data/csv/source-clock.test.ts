@@ -66,9 +66,9 @@ describe('source clocks', () => {
   });
 
   it.each([
-    ['EURUSD_M1_2018-06.csv', 'NY+7', 'America/New_York', 7],
-    ['XAUUSD_M1_2024-08_2024-10.csv', 'Europe/London', 'Europe/London', 0],
-    ['XAUUSD_H1_2018-04_2026-05.csv', 'NY+7', 'America/New_York', 7],
+    ['EURUSD_M1_2018-05-31_2018-06-08.csv.gz', 'NY+7', 'America/New_York', 7],
+    ['XAUUSD_M1_2024-08-01_2024-10-11.csv.gz', 'Europe/London', 'Europe/London', 0],
+    ['XAUUSD_H1_2018-04-01_2020-12-31.csv.gz', 'NY+7', 'America/New_York', 7],
   ])('turns %s, rewritten on its source clock as an MT4 file, back into its UTC times (%s)', (name, clockText, zone, shift) => {
     const bars = loadCandles(name);
     const toText = toWall(zone, shift);

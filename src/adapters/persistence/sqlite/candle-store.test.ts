@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadCandles, sharedDataDirectory } from '../../../../test/kit/candles';
+import { candleFixturesDirectory, loadCandles, sharedDataDirectory } from '../../../../test/kit/candles';
+import { describeWithSharedData } from '../../../../test/kit/long-check';
 import {
   CANDLE_FIELDS,
   seriesFromCandles,
@@ -44,28 +45,47 @@ function bars(count: number, t0 = Date.parse('2024-08-01T00:00:00Z'), price = (i
 
 const TIMEFRAME_OF: Record<string, Timeframe | undefined> = { M1: '1M', M5: '5M', H1: '1H', D1: '1D' };
 
+/** Writes each file's candles (monthly ones skipped), reopens the database and reads them back; returns how many. */
+function roundTrip(files: string[]): number {
+  const { db, store, file } = freshStore();
+  const written: [string, Timeframe, CandleSeries][] = [];
+  for (const name of files) {
+    const [symbol, tf] = name.split('_') as [string, string];
+    const timeframe = TIMEFRAME_OF[tf];
+    if (!timeframe) continue; // monthly bars: not a stored timeframe
+    const series = loadCandles(name);
+    // Some symbols have several files of one timeframe: keep each under its own name.
+    const key = `${symbol}${written.filter(([s]) => s.startsWith(symbol)).length || ''}`;
+    store.write(key, timeframe, series);
+    written.push([key, timeframe, series]);
+  }
+  db.close();
+  const reopened = createSqliteCandleStore(openDatabase(file));
+  for (const [symbol, timeframe, series] of written) {
+    expectSame(reopened.load(symbol, timeframe), series);
+    expect(reopened.range(symbol, timeframe)).toEqual({ first: series.time[0], last: series.time[series.length - 1], count: series.length });
+  }
+  return written.length;
+}
+
+const SHARED_FILES = (() => {
+  try {
+    return readdirSync(sharedDataDirectory()).filter((f) => f.endsWith('.csv'));
+  } catch {
+    return [];
+  }
+})();
+describeWithSharedData('SQLite candle store on every whole shared data file (long real-data check)', [], () => {
+  it('loads every value back bit-identical, after reopening the database', () => {
+    expect(roundTrip(SHARED_FILES)).toBeGreaterThanOrEqual(15);
+  });
+});
+
 describe('SQLite candle store', () => {
-  it('loads every value of every real data file back bit-identical, after reopening the database', () => {
-    const files = readdirSync(sharedDataDirectory()).filter((f) => f.endsWith('.csv'));
-    const { db, store, file } = freshStore();
-    const written: [string, Timeframe, CandleSeries][] = [];
-    for (const name of files) {
-      const [symbol, tf] = name.split('_') as [string, string];
-      const timeframe = TIMEFRAME_OF[tf];
-      if (!timeframe) continue; // monthly bars: not a stored timeframe
-      const series = loadCandles(name);
-      // Some symbols have several files of one timeframe: keep each under its own name.
-      const key = `${symbol}${written.filter(([s]) => s.startsWith(symbol)).length || ''}`;
-      store.write(key, timeframe, series);
-      written.push([key, timeframe, series]);
-    }
-    expect(written.length).toBeGreaterThanOrEqual(15);
-    db.close();
-    const reopened = createSqliteCandleStore(openDatabase(file));
-    for (const [symbol, timeframe, series] of written) {
-      expectSame(reopened.load(symbol, timeframe), series);
-      expect(reopened.range(symbol, timeframe)).toEqual({ first: series.time[0], last: series.time[series.length - 1], count: series.length });
-    }
+  it('loads every value of every real candle fixture back bit-identical, after reopening the database', () => {
+    const files = readdirSync(candleFixturesDirectory).filter((f) => f.endsWith('.csv.gz'));
+    expect(roundTrip(files)).toBe(files.length);
+    expect(files.length).toBeGreaterThanOrEqual(10);
   });
 
   it('answers range queries: bounds inclusive, mid-chunk, between bars, outside the data', () => {
