@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { candleFileProblem } from '../test/kit/candles';
 
 /**
  * `npm run bench [-- name-filter]`: runs every bench/*.bench.ts in this one process and prints each figure
@@ -17,6 +18,13 @@ export interface Figure {
 }
 
 export type Bench = (report: (figure: Figure) => void) => Promise<void> | void;
+
+// The benchmarks measure on whole files of the shared data folder (../shared/data), not on the test fixtures.
+const missing = candleFileProblem('XAUUSD_M1_2024-08_2024-10.csv');
+if (missing) {
+  console.error(`npm run bench needs the shared data folder beside the repository. ${missing}`);
+  process.exit(1);
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2];
