@@ -5,7 +5,7 @@ import { createApiHandlers } from '../core/api/create-api-handlers';
 import { SimulatedExchange, DEFAULT_EXECUTION_MODEL, type ExecutionModel } from '../core/engine/simulated-exchange';
 import { TradingKernel } from '../core/engine/trading-kernel';
 import type { ActorEvent } from '../core/engine/task-actor';
-import { quoteToAccountRate } from '../core/domain/instruments';
+import { accountRate } from '../core/domain/account-currency';
 import { systemClock, type Clock } from '../core/ports/clock';
 import type { Notifier } from '../core/ports/notifier';
 import { builtinStrategies, findStrategy } from '../core/strategies/registry';
@@ -123,7 +123,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const broker = new PaperBroker(
     db,
     (instrument, listener) =>
-      new SimulatedExchange(instrument, paperModel, (price) => quoteToAccountRate(instrument, 'USD', price) ?? Number.NaN, listener),
+      new SimulatedExchange(instrument, paperModel, (price) => accountRate(instrument, price) ?? Number.NaN, listener),
     clock,
   );
   const brokers = createBrokerRegistry();

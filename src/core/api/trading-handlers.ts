@@ -3,7 +3,9 @@ import { DomainError } from '../../shared/contract/errors';
 import type { Handlers } from '../../shared/contract/index';
 import type { TaskView } from '../../shared/contract/trading';
 import { TIMEFRAMES, TIMEFRAME_MS, type Timeframe } from '../domain/candles';
-import { builtinInstrument, builtinSymbols, quoteToAccountRate } from '../domain/instruments';
+import { accountRate } from '../domain/account-currency';
+import { builtinInstrument, builtinSymbols } from '../domain/instruments';
+import { positionPnl } from '../domain/position-pnl';
 import type { MarketFeed } from '../ports/market-feed';
 import type { SessionRecord, TaskRecord, TradingRepository } from '../ports/trading-repository';
 import type { TradingKernel, StrategyCatalog } from '../engine/trading-kernel';
@@ -239,8 +241,8 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
         const instrument = builtinInstrument(p.symbol);
         let floating: number | null = null;
         if (price !== null && instrument) {
-          const rate = quoteToAccountRate(instrument, 'USD', price) ?? Number.NaN;
-          floating = round2((price - p.entryPrice) * (p.side === 'BUY' ? 1 : -1) * p.lots * instrument.contractSize * rate - p.commission);
+          const rate = accountRate(instrument, price) ?? Number.NaN;
+          floating = round2(positionPnl(p, instrument.contractSize, price, rate) - p.commission);
           total += floating;
         }
         return {

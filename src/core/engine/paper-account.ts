@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../shared/contract/errors';
 import { TIMEFRAME_MS, type Timeframe } from '../domain/candles';
-import { builtinInstrument, quoteToAccountRate, type Instrument } from '../domain/instruments';
+import { ACCOUNT_CURRENCY, accountRate } from '../domain/account-currency';
+import { builtinInstrument, type Instrument } from '../domain/instruments';
+import { positionPnl } from '../domain/position-pnl';
 import type { ClosedTrade, Position, RiskDenial } from '../domain/trading';
 import type { Clock } from '../ports/clock';
 import type { MarketFeed } from '../ports/market-feed';
@@ -91,12 +93,12 @@ export class PaperAccount {
       };
     }
     const instrument = builtinInstrument(task.pair);
-    const rate = instrument ? quoteToAccountRate(instrument, 'USD', price) : undefined;
+    const rate = instrument ? accountRate(instrument, price) : undefined;
     if (!instrument || rate === undefined || !(price > 0)) {
-      return { code: 'UNKNOWN_SYMBOL', message: `${task.pair} cannot be valued in USD at ${price}; no position size` };
+      return { code: 'UNKNOWN_SYMBOL', message: `${task.pair} cannot be valued in ${ACCOUNT_CURRENCY} at ${price}; no position size` };
     }
     const equity = this.equity(run);
-    if (!(equity > 0)) return { code: 'INSUFFICIENT_CAPITAL', message: `The paper account has no equity left (${equity.toFixed(2)} USD)` };
+    if (!(equity > 0)) return { code: 'INSUFFICIENT_CAPITAL', message: `The paper account has no equity left (${equity.toFixed(2)} ${ACCOUNT_CURRENCY})` };
     return (equity * settings.position_size_percent) / 100 / (price * rate * instrument.contractSize);
   }
 
@@ -122,8 +124,11 @@ export class PaperAccount {
     return out.sort((a, b) => a.position.entryTime - b.position.entryTime || a.position.id.localeCompare(b.position.id));
   }
 
-  /** The last price a task saw (its actor's last bar, else the feed's bar at its resume point) and the market time. */
+  /** The symbol's market price and clock, else the last price a task saw (its actor's last bar, or the feed's bar at its resume point). */
   markOf(task: TaskRecord): { price: number; now: number } | undefined {
+    // The symbol's one market (price and clock) when the feed keeps one: what market watch and every task see.
+    const quote = this.deps.feed.quote?.(task.pair);
+    if (quote) return { price: quote.price, now: quote.now };
     const bar = this.kernel?.actorOf(task.id)?.lastBar ?? (task.lastBarTime !== null ? this.deps.feed.history(task.pair, task.timeframe, task.lastBarTime, 1)[0] : undefined);
     if (!bar) return undefined;
     return { price: bar.close, now: bar.time + TIMEFRAME_MS[task.timeframe] };
@@ -222,9 +227,9 @@ export class PaperAccount {
   }
 }
 
-/** Floating result at `price`, net of the entry commission, in USD. */
+/** Floating result at `price`, net of the entry commission, in the account currency. */
 export function unrealized(position: Position, instrument: Instrument, price: number): number | null {
-  const rate = quoteToAccountRate(instrument, 'USD', price);
+  const rate = accountRate(instrument, price);
   if (rate === undefined) return null;
-  return (price - position.entryPrice) * (position.side === 'BUY' ? 1 : -1) * position.lots * instrument.contractSize * rate - position.commission;
+  return positionPnl(position, instrument.contractSize, price, rate) - position.commission;
 }

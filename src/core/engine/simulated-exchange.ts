@@ -1,4 +1,5 @@
 import type { Instrument } from '../domain/instruments';
+import { positionPnl } from '../domain/position-pnl';
 import { sideSign, type ClosedTrade, type ExitReason, type OrderFilled, type Position, type SubmitOrder } from '../domain/trading';
 
 /**
@@ -42,6 +43,12 @@ export class SimulatedExchange {
   private readonly queued: SubmitOrder[] = [];
   private readonly spread: number;
   private readonly slippage: number;
+  /**
+   * Sizes an entry at its fill (the backtester's all_equity mode, as backtesting.py does): called with the fill
+   * price (and the bid it came from) after the orders queued before it (a reversal's closing fill) have filled;
+   * lots ≤ 0 cancel the entry.
+   */
+  entrySizer?: (order: SubmitOrder, fillPrice: number, bid: number) => number;
 
   constructor(
     readonly instrument: Instrument,
@@ -124,7 +131,7 @@ export class SimulatedExchange {
   }
 
   private resultOf(p: Position, exitPrice: number): number {
-    return (exitPrice - p.entryPrice) * sideSign(p.side) * p.lots * this.instrument.contractSize * this.accountRate(exitPrice);
+    return positionPnl(p, this.instrument.contractSize, exitPrice, this.accountRate(exitPrice));
   }
 
   private commissionFor(lots: number, price: number): number {
@@ -148,13 +155,18 @@ export class SimulatedExchange {
     const ask = bid + this.spread;
     const raw = order.side === 'BUY' ? ask : bid;
     const price = slipped ? raw + sideSign(order.side) * this.slippage : raw;
-    const commission = this.commissionFor(order.lots, price);
+    const lots = this.entrySizer ? this.entrySizer(order, price, bid) : order.lots;
+    if (!(lots > 0)) {
+      this.listener.onCancelled(order);
+      return;
+    }
+    const commission = this.commissionFor(lots, price);
     const position: Position = {
       id: order.clientOrderId,
       taskId: order.taskId,
       symbol: order.symbol,
       side: order.side,
-      lots: order.lots,
+      lots,
       entryPrice: price,
       entryTime: time,
       takeProfit: order.takeProfit ?? null,
@@ -170,7 +182,7 @@ export class SimulatedExchange {
       taskId: order.taskId,
       symbol: order.symbol,
       side: order.side,
-      lots: order.lots,
+      lots,
       price,
       time,
       commission,

@@ -1,4 +1,5 @@
 import { normalizeLots, type Instrument } from '../domain/instruments';
+import { positionPnl } from '../domain/position-pnl';
 import type { ClosedTrade, ExitReason, OrderFilled, Position, RiskDenial, Side, SubmitOrder } from '../domain/trading';
 import type { BarsView, OrderOptions, Strategy, StrategyContext, StrategySignal } from '../strategies/strategy';
 import type { OrderPolicy } from './order-policy';
@@ -223,7 +224,7 @@ export class StrategyRunner implements StrategyContext {
     let total = 0;
     for (const p of this.positions) {
       const exit = this.lastClose;
-      total += ((exit - p.entryPrice) * (p.side === 'BUY' ? 1 : -1) * p.lots * instrument.contractSize * accountRate(exit)) - p.commission;
+      total += positionPnl(p, instrument.contractSize, exit, accountRate(exit)) - p.commission;
     }
     return total;
   }

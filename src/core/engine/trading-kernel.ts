@@ -1,6 +1,7 @@
 import { DomainError } from '../../shared/contract/errors';
 import { isTimeframe, type Timeframe } from '../domain/candles';
-import { builtinInstrument, quoteToAccountRate, type Instrument } from '../domain/instruments';
+import { ACCOUNT_CURRENCY, accountRate } from '../domain/account-currency';
+import { builtinInstrument, type Instrument } from '../domain/instruments';
 import type { CapitalRepository } from '../ports/capital-repository';
 import type { BrokerConnection, BrokerRegistry } from '../ports/broker';
 import type { Notifier } from '../ports/notifier';
@@ -111,10 +112,10 @@ export class TradingKernel {
         `No instrument data for ${pair}: its pip/point size and contract size are unknown. Connect a broker that lists it, or use one of the available pairs`,
       );
     }
-    if (quoteToAccountRate(instrument, 'USD', 1) === undefined) {
+    if (accountRate(instrument, 1) === undefined) {
       throw new DomainError(
         'VALIDATION_FAILED',
-        `${pair} is quoted in ${instrument.quoteCurrency}: converting its profit to USD needs a ${instrument.quoteCurrency}USD price feed, which the paper broker does not have yet. Trade a USD-quoted or USD-based pair`,
+        `${pair} is quoted in ${instrument.quoteCurrency}: converting its profit to ${ACCOUNT_CURRENCY} needs a ${instrument.quoteCurrency}${ACCOUNT_CURRENCY} price feed, which the paper broker does not have yet. Trade a ${ACCOUNT_CURRENCY}-quoted or ${ACCOUNT_CURRENCY}-based pair`,
       );
     }
     return instrument;

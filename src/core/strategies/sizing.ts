@@ -1,11 +1,12 @@
+import { accountRate } from '../domain/account-currency';
 import type { Instrument } from '../domain/instruments';
 
 /**
  * Small price and money helpers shared by the built-in strategies.
  *
- * Account currency: the strategy context does not carry the account currency or a cross rate, so risk sizing
- * assumes a USD account (the spec's portfolios are in USD): quote USD/USDT → 1, base USD (USDJPY, USDCHF) →
- * 1/price. Crosses (EURGBP, EURJPY, …) have no rate here; sizing by risk refuses them instead of guessing.
+ * Account currency: risk sizing values a move with the one account-currency rate (domain/account-currency.ts):
+ * quote = account → 1, base = account (USDJPY, USDCHF) → 1/price. The strategy context carries no cross rate, so
+ * crosses (EURGBP, EURJPY, …) have none here; sizing by risk refuses them instead of guessing.
  */
 
 /** Rounds a price to the instrument's digits, as a broker requires for TP/SL levels. */
@@ -13,12 +14,10 @@ export function roundPrice(instrument: Instrument, price: number): number {
   return Number(price.toFixed(instrument.digits));
 }
 
-/** Account (USD) money per 1.0 price unit per 1.0 lot at `price`, or undefined when it cannot be known here. */
+/** Account-currency money per 1.0 price unit per 1.0 lot at `price`, or undefined when it cannot be known here. */
 export function moneyPerPriceUnitPerLot(instrument: Instrument, price: number): number | undefined {
-  const quote = instrument.quoteCurrency === 'USDT' ? 'USD' : instrument.quoteCurrency;
-  if (quote === 'USD') return instrument.contractSize;
-  if (instrument.baseCurrency === 'USD') return instrument.contractSize / price;
-  return undefined;
+  const rate = accountRate(instrument, price);
+  return rate === undefined ? undefined : instrument.contractSize * rate;
 }
 
 /** True when risk sizing can price this instrument (see moneyPerPriceUnitPerLot). */

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Exchange, Order } from 'ccxt';
 import { DomainError, isDomainError } from '../../../shared/contract/errors';
-import { quoteToAccountRate, type Instrument } from '../../../core/domain/instruments';
+import { accountRate } from '../../../core/domain/account-currency';
+import type { Instrument } from '../../../core/domain/instruments';
+import { positionPnl } from '../../../core/domain/position-pnl';
 import { oppositeSide, sideSign, type ClosedTrade, type ExitReason, type OrderFilled, type Position, type SubmitOrder } from '../../../core/domain/trading';
 import type { BrokerOrder, ExecutionClient, ExecutionListener, SubmitOutcome } from '../../../core/ports/execution-client';
 import type { BookOrder, CcxtBook } from './ccxt-book';
@@ -402,9 +404,9 @@ export class CcxtExecutionClient implements ExecutionClient {
     const lots = Math.min(facts.filled, p.lots);
     const contractSize = instrument?.contractSize ?? 1;
     // The kernel trades symbols whose quote is the account currency (USD, USDT) or whose base is; others stay in the quote.
-    const rate = instrument ? (quoteToAccountRate(instrument, 'USD', facts.price) ?? 1) : 1;
+    const rate = instrument ? (accountRate(instrument, facts.price) ?? 1) : 1;
     const entryShare = p.lots > 0 ? (p.commission * lots) / p.lots : 0;
-    const pnl = ((facts.price - p.entryPrice) * sideSign(p.side) * lots * contractSize - entryShare - facts.commission) * rate;
+    const pnl = positionPnl({ side: p.side, entryPrice: p.entryPrice, lots }, contractSize, facts.price, rate) - (entryShare + facts.commission) * rate;
     const fill: OrderFilled = {
       clientOrderId: row.clientOrderId,
       positionId: p.id,
