@@ -8,7 +8,10 @@ import type { SignalRepository } from '../ports/signal-repository';
 import type { TaskRecord, TradingRepository } from '../ports/trading-repository';
 import type { PaperAccount, ValuedPosition } from '../engine/paper-account';
 import type { StrategyCatalog, TradingKernel } from '../engine/trading-kernel';
+import { maxDrawdownPercent, sharpeOfRealizedEquity } from '../backtest/statistics';
 import { px, round, specTimeframe } from './signal-handlers';
+
+const nullableRound = (x: number | null) => (x === null ? null : round(x));
 
 type PaperHandlers = Pick<
   Handlers,
@@ -126,7 +129,7 @@ export function createPaperTradingHandlers(deps: PaperTradingHandlerDeps): Paper
       equity: round(equity),
       unrealized_pnl: round(unrealizedPnl),
       max_drawdown: round(maxDrawdownPercent(initial, trades, equity)),
-      sharpe_ratio: sharpeOfDailyEquity(initial, trades, marketStart(run, trades)),
+      sharpe_ratio: nullableRound(sharpeOfRealizedEquity(initial, trades, marketStart(run, trades))),
       started_at: run.startedAt,
       stopped_at: run.stoppedAt,
     };
@@ -248,49 +251,4 @@ export function createPaperTradingHandlers(deps: PaperTradingHandlerDeps): Paper
       };
     },
   };
-}
-
-/** Largest fall of the equity after each closed trade from its running peak, in %; `current` is the last point. */
-export function maxDrawdownPercent(initial: number, tradesByExit: readonly { pnl: number }[], current: number): number {
-  let equity = initial;
-  let peak = initial;
-  let worst = 0;
-  const visit = (value: number) => {
-    if (value > peak) peak = value;
-    if (peak > 0) worst = Math.max(worst, (peak - value) / peak);
-  };
-  for (const t of tradesByExit) {
-    equity += t.pnl;
-    visit(equity);
-  }
-  visit(current);
-  return worst * 100;
-}
-
-/**
- * Sharpe ratio of the realized equity's daily returns: equity at the end of each UTC day (market clock) from the day
- * of `start` to the day of the last exit, r_d = E_d / E_{d−1} − 1 (the first day from the initial capital);
- * mean / sample standard deviation × √365. null with fewer than 2 days or no variation.
- */
-export function sharpeOfDailyEquity(initial: number, tradesByExit: readonly { pnl: number; exitTime: number }[], start: number | null): number | null {
-  if (tradesByExit.length === 0 || start === null) return null;
-  const DAY = 86_400_000;
-  const first = Math.floor(start / DAY);
-  const last = Math.floor((tradesByExit[tradesByExit.length - 1] as { exitTime: number }).exitTime / DAY);
-  if (last - first + 1 < 2 || last - first > 100_000) return null;
-  const returns: number[] = [];
-  let equity = initial;
-  let previous = initial;
-  let k = 0;
-  for (let day = first; day <= last; day++) {
-    while (k < tradesByExit.length && Math.floor((tradesByExit[k] as { exitTime: number }).exitTime / DAY) <= day) equity += (tradesByExit[k++] as { pnl: number }).pnl;
-    returns.push(previous !== 0 ? equity / previous - 1 : 0);
-    previous = equity;
-  }
-  const n = returns.length;
-  const mean = returns.reduce((s, r) => s + r, 0) / n;
-  const variance = returns.reduce((s, r) => s + (r - mean) ** 2, 0) / (n - 1);
-  const sd = Math.sqrt(variance);
-  if (!(sd > 0)) return null;
-  return round((mean / sd) * Math.sqrt(365));
 }

@@ -209,3 +209,50 @@ export function summarize(trades: readonly TradeOutcome[], equity: EquityStats):
     annualization_days: annualizationDays,
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// A running account's figures from its closed trades (the paper account's performance view).
+
+/** Largest fall of the equity after each closed trade from its running peak, in %; `current` is the last point. */
+export function maxDrawdownPercent(initial: number, tradesByExit: readonly { pnl: number }[], current: number): number {
+  let equity = initial;
+  let peak = initial;
+  let worst = 0;
+  const visit = (value: number) => {
+    if (value > peak) peak = value;
+    if (peak > 0) worst = Math.max(worst, (peak - value) / peak);
+  };
+  for (const t of tradesByExit) {
+    equity += t.pnl;
+    visit(equity);
+  }
+  visit(current);
+  return worst * 100;
+}
+
+/**
+ * Sharpe ratio of the realized equity: the equity at the end of each UTC day (market clock) from the day of `start`
+ * to the day of the last exit, through the same dailyReturns and sharpeRatio as a backtest (A = 365: the account
+ * trades every day). null with no trades, fewer than 2 days or no variation.
+ */
+export function sharpeOfRealizedEquity(
+  initial: number,
+  tradesByExit: readonly { pnl: number; exitTime: number }[],
+  start: number | null,
+): number | null {
+  if (tradesByExit.length === 0 || start === null) return null;
+  const DAY = 86_400_000;
+  const first = Math.floor(start / DAY);
+  const last = Math.floor((tradesByExit[tradesByExit.length - 1] as { exitTime: number }).exitTime / DAY);
+  if (last - first + 1 < 2 || last - first > 100_000) return null;
+  const daily = new Float64Array(last - first + 1);
+  let equity = initial;
+  let k = 0;
+  for (let day = first; day <= last; day++) {
+    while (k < tradesByExit.length && Math.floor((tradesByExit[k] as { exitTime: number }).exitTime / DAY) <= day) {
+      equity += (tradesByExit[k++] as { pnl: number }).pnl;
+    }
+    daily[day - first] = equity;
+  }
+  return sharpeRatio(dailyReturns(initial, daily), 365);
+}
