@@ -166,7 +166,7 @@ describe('/api/backtest/ over HTTP', () => {
     const noData = await server.call('POST', '/api/backtest/', { ...request, start_date: '2024-01-01T00:00:00Z', end_date: '2024-11-01T00:00:00Z' });
     expect(noData.status).toBe(400);
     expect(noData.body.error).toMatch(/^Insufficient historical data/);
-    expect(noData.body.details.message).toContain('available_from 2017-08-17T04:00:00Z');
+    expect(noData.body.details.message).toContain('available_from 2018-11-01T00:00:00Z'); // the fixture's first bar
     const unknown = await server.call('POST', '/api/backtest/', { ...request, symbols: ['NOPEUSD'] });
     expect(unknown.status).toBe(400);
     expect(unknown.body.details.field).toBe('symbols.0');
