@@ -373,10 +373,16 @@ export class TaskActor {
 
   private flushEvents(): void {
     for (const event of this.pendingEvents) {
-      this.deps.repo.recordEvent({ type: event.type, severity: event.severity, taskId: event.taskId, code: event.code, message: event.message, data: event.data });
+      this.deps.repo.recordEvent({ type: event.type, severity: event.severity, taskId: event.taskId, code: event.code, message: event.message, data: event.data, ...this.marketTime() });
     }
     this.committed.push(...this.pendingEvents);
     this.pendingEvents = [];
+  }
+
+  /** On a replayed or simulated market, events happen on its clock (as its trades do), not on today's. */
+  private marketTime(): { time?: number } {
+    const now = this.deps.feed.quote?.(this.task.pair)?.now;
+    return now === undefined ? {} : { time: now };
   }
 
   private publishCommitted(): void {

@@ -148,6 +148,8 @@ export class TradingKernel {
       throw new DomainError('UNAVAILABLE', `${connection.label} is not connected (${connection.state().detail}); tasks start once it is`);
     }
     const instrument = this.instrumentFor(request.pair, connection);
+    const unfed = connection.feed.refusal?.(request.pair, timeframe);
+    if (unfed) throw new DomainError('VALIDATION_FAILED', unfed);
     const resolution = resolveConfig(definition, request.config);
     if (resolution.errors.length) {
       throw new DomainError(

@@ -91,6 +91,7 @@ export interface TradingRepository {
   /** Count and summed P&L of a task's closed trades, computed by the database (views poll it every second). */
   tradeTotals(taskId: number): { count: number; pnl: number };
 
-  recordEvent(event: { type: string; severity: Severity; taskId: number | null; code: string | null; message: string; data?: unknown }): EngineEventRecord;
+  /** `time`: when it happened on the symbol's market clock (replayed or simulated markets); the wall clock when absent. */
+  recordEvent(event: { type: string; severity: Severity; taskId: number | null; code: string | null; message: string; data?: unknown; time?: number }): EngineEventRecord;
   listEvents(filter?: { taskId?: number; limit?: number; afterId?: number }): EngineEventRecord[];
 }

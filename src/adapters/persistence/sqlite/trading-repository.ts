@@ -302,7 +302,7 @@ export function createSqliteTradingRepository(db: SqliteDatabase, clock: Clock):
     },
 
     recordEvent(e) {
-      const time = now();
+      const time = e.time !== undefined ? new Date(e.time).toISOString() : now();
       const { id } = q.insertEvent.get(time, e.type, e.severity, e.taskId, e.code, e.message, e.data === undefined ? null : JSON.stringify(e.data)) as {
         id: number;
       };
