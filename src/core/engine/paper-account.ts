@@ -129,9 +129,6 @@ export class PaperAccount {
     // The symbol's one market (price and clock) when the feed keeps one: what market watch and every task see.
     const quote = this.deps.feed.quote?.(task.pair);
     if (quote) return { price: quote.price, now: quote.now };
-    // The symbol's one market (price and clock) when the feed keeps one: what market watch and every task see.
-    const quote = this.deps.feed.quote?.(task.pair);
-    if (quote) return { price: quote.price, now: quote.now };
     const bar = this.kernel?.actorOf(task.id)?.lastBar ?? (task.lastBarTime !== null ? this.deps.feed.history(task.pair, task.timeframe, task.lastBarTime, 1)[0] : undefined);
     if (!bar) return undefined;
     return { price: bar.close, now: bar.time + TIMEFRAME_MS[task.timeframe] };
