@@ -42,6 +42,17 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
     return session;
   };
 
+  /**
+   * The price a task's positions are valued at: on the paper broker, the symbol's market price (the local feed keeps
+   * one market per symbol, the price market watch and every chart show); on a broker, the task's last bar.
+   */
+  const marketPrice = (taskId: number, symbol: string): number | null => {
+    const actor = kernel.actorOf(taskId);
+    const broker = actor?.task.broker ?? repo.findTask(taskId)?.broker;
+    const quote = broker === 'paper' ? feed.quote?.(symbol) : undefined;
+    return quote?.price ?? actor?.lastBar?.close ?? null;
+  };
+
   const taskView = (task: TaskRecord): TaskView => {
     const actor = kernel.actorOf(task.id);
     const totals = repo.tradeTotals(task.id);
@@ -67,7 +78,7 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
       realized_pnl: round2(totals.pnl),
       trades: totals.count,
       last_bar_time: iso(task.lastBarTime ?? actor?.lastBar?.time),
-      last_price: actor?.lastBar?.close ?? null,
+      last_price: actor ? marketPrice(task.id, task.pair) : null,
       started_at: task.startedAt,
       stopped_at: task.stoppedAt,
     };
@@ -197,7 +208,7 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
         timeframe: input.timeframe,
         source,
         simulated: source === 'simulated',
-        last_price: bars.at(-1)?.close ?? null,
+        last_price: feed.quote?.(input.pair)?.price ?? bars.at(-1)?.close ?? null,
         bars: bars.map((b) => ({ time: new Date(b.time).toISOString(), open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume })),
       };
     },
@@ -206,9 +217,13 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
         .listTasks({ statuses: ['running', 'paused'] })
         .filter((t) => t.pair === input.symbol && t.timeframe === input.timeframe)
         .map((t) => kernel.actorOf(t.id)?.lastBar?.time ?? t.lastBarTime ?? 0);
-      const latest = live.length ? Math.max(...live) : null;
+      // Never past the symbol's market clock (one clock per symbol for every view), else past the tasks' last bar.
+      const latest = feed.lastClosedBarTime?.(input.symbol, input.timeframe) ?? (live.length ? Math.max(...live) : null);
       const until = input.to !== undefined ? (latest === null ? input.to : Math.min(input.to, latest)) : latest;
       let bars = feed.history(input.symbol, input.timeframe, until, input.limit);
+      // A window that reaches the market's now ends with the bar still forming: every chart's last price is the market's.
+      const forming = latest !== null && (input.to === undefined || input.to >= latest + TIMEFRAME_MS[input.timeframe]) ? feed.formingBar?.(input.symbol, input.timeframe) : undefined;
+      if (forming) bars = [...bars, forming].slice(-input.limit);
       if (input.from !== undefined) bars = bars.filter((b) => b.time >= (input.from as number));
       const source = feed.sourceOf(input.symbol, input.timeframe);
       return {
@@ -236,8 +251,7 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
         .filter((p) => !taskIds || taskIds.has(Number(p.taskId)));
       let total = 0;
       const positions = rows.map((p) => {
-        const actor = kernel.actorOf(Number(p.taskId));
-        const price = actor?.lastBar?.close ?? null;
+        const price = marketPrice(Number(p.taskId), p.symbol);
         const instrument = builtinInstrument(p.symbol);
         let floating: number | null = null;
         if (price !== null && instrument) {
