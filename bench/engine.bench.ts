@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allocateSeries, type CandleSeries } from '../src/core/domain/candles';
 import { builtinInstrument } from '../src/core/domain/instruments';
-import { runBacktestLoop } from '../src/core/engine/backtest-loop';
+import { runSleeve } from '../src/core/backtest/engine';
+import { DEFAULT_ORDER_POLICY } from '../src/core/engine/order-policy';
+import { DEFAULT_EXECUTION_MODEL } from '../src/core/engine/simulated-exchange';
 import { ZScore } from '../src/core/indicators/index';
 import { resolveConfig } from '../src/core/strategies/params';
 import { findStrategy } from '../src/core/strategies/registry';
@@ -48,7 +50,12 @@ const bench: Bench = async (report) => {
   const instrument = builtinInstrument('XAUUSD')!;
   const definition = findStrategy('gold_buy_dip')!;
   const { config } = resolveConfig(definition, { lot_size: 0.01, percentage_threshold: 0.3, zscore_threshold_buy: -2, zscore_threshold_sell: 2, use_take_profit_percent: true, take_profit_percent: 0.2, grid_spacing_percent: 0.2 });
-  const run = () => runBacktestLoop({ bars, instrument, strategy: definition.create(config, instrument), capital: 10_000 });
+  // The production backtester (what a backtest request runs), trades not collected: the summary path.
+  const run = () =>
+    runSleeve(bars, {
+      instrument, definition, config, capital: 10_000, model: DEFAULT_EXECUTION_MODEL, policy: DEFAULT_ORDER_POLICY,
+      warmFrom: 0, from: 0, to: bars.length, collectTrades: false,
+    });
   const reference = () => {
     const z = new ZScore(20);
     let last = 0;
@@ -66,7 +73,7 @@ const bench: Bench = async (report) => {
     value: Math.round(engineRate),
     unit: 'bars/s',
     ratio: { zscore_only: Number((engineRate / bareRate).toFixed(3)) },
-    trades: engine.result.trades.length,
+    trades: engine.result.tradeCount,
   });
 
   // The live path: kernel → task actor → paper broker, one database transaction per bar, on a replayed slice.

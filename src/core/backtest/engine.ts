@@ -46,6 +46,10 @@ export interface SleeveSpec {
   /** Keep the equity and exposure of every traded bar (needed to combine symbols bar by bar). */
   collectBarEquity?: boolean;
   magic?: number;
+  /** The pair's floating-loss threshold, % of capital (null: none, the default). */
+  floatingLossThresholdPct?: number | null;
+  /** Sees every engine event of the run (orders, fills, closes, denials, risk breaches) after the backtester has. */
+  onEvent?: (event: EngineEvent) => void;
 }
 
 /** Cooperative cancel and progress: polled every PROGRESS_STRIDE bars. */
@@ -138,6 +142,7 @@ export function runSleeve(bars: BarsView & { time: Float64Array; open: Float64Ar
         }
       }
     } else if (event.type === 'OrderDenied') denied++;
+    spec.onEvent?.(event);
   };
   runner = new StrategyRunner({
     taskId: 'backtest',
@@ -151,7 +156,7 @@ export function runSleeve(bars: BarsView & { time: Float64Array; open: Float64Ar
       setProtection: (id, tp, sl) => exchange.setProtection(id, tp, sl),
     },
     accountRate,
-    floatingLossThresholdPct: null,
+    floatingLossThresholdPct: spec.floatingLossThresholdPct ?? null,
     onEvent,
     ...(spec.policy.sizing === 'strategy' && spec.policy.direction === 'both'
       ? {}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinInstrument, type Instrument } from '../domain/instruments';
 import type { Position, SubmitOrder } from '../domain/trading';
 import type { BarsView, Strategy, StrategyContext } from '../strategies/strategy';
-import { runBacktestLoop } from './backtest-loop';
+import { backtestStrategy } from '../backtest/backtest.test-helpers';
 import { StrategyRunner, type EngineEvent } from './strategy-runner';
 
 const XAU = builtinInstrument('XAUUSD') as Instrument;
@@ -107,7 +107,7 @@ describe('StrategyRunner client order ids', () => {
   it('are the same when the same bars are replayed (a restart after a crash)', () => {
     const closes = [2000, 2002, 1998, 2003, 2001, 1997, 2004];
     const strategy = (): Strategy => scripted({ 1: (c) => c.buy(0.1), 3: (c) => c.closeAll('signal'), 4: (c) => { c.sell(0.2); c.sell(0.1); } });
-    const run = () => runBacktestLoop({ bars: barsFrom(closes), instrument: XAU, strategy: strategy(), capital: 10_000 }).trades.map((t) => t.clientOrderId);
+    const run = () => backtestStrategy({ bars: barsFrom(closes), instrument: XAU, strategy: strategy(), capital: 10_000 }).closedTrades.map((t) => t.clientOrderId);
     const first = run();
     expect(first).toHaveLength(3);
     expect(run()).toEqual(first);
@@ -124,9 +124,9 @@ describe('StrategyRunner positions, protection and pending orders', () => {
         if (i === 0) ctx.buy(0.1, { takeProfit: 2050, stopLoss: 1950 });
       },
     };
-    const { runner } = runBacktestLoop({ bars: barsFrom([2000, 2001, 2002]), instrument: XAU, strategy, capital: 10_000, magic: 9 });
+    const { closedTrades } = backtestStrategy({ bars: barsFrom([2000, 2001, 2002]), instrument: XAU, strategy, capital: 10_000, magic: 9 });
     expect(seen).toEqual([0, 0, 0]);
-    expect(runner.trades[0]).toMatchObject({ entryPrice: 2000, exitReason: 'end_of_data', exitPrice: 2002, magic: 9 });
+    expect(closedTrades[0]).toMatchObject({ entryPrice: 2000, exitReason: 'end_of_data', exitPrice: 2002, magic: 9 });
   });
 
   it('a pending order is visible to the strategy until its fill', () => {
@@ -185,7 +185,7 @@ describe('StrategyRunner positions, protection and pending orders', () => {
       },
     };
     const bars = barsFrom([2000, 2005, 2004], { opens: [2000, 2001, 2005] });
-    const { trades } = runBacktestLoop({ bars, instrument: XAU, strategy, capital: 10_000 });
+    const { closedTrades: trades } = backtestStrategy({ bars, instrument: XAU, strategy, capital: 10_000 });
     expect(trades[0]).toMatchObject({ entryPrice: 2001, exitPrice: 2004, exitReason: 'take_profit', exitTime: T0 + MINUTE });
   });
 
@@ -205,7 +205,7 @@ describe('StrategyRunner floating-loss threshold', () => {
     const events: EngineEvent[] = [];
     const denials: (string | undefined)[] = [];
     const strategy = scripted({ 0: (c) => c.buy(1), 5: (c) => denials.push(c.buy(0.1)) });
-    const { trades, runner } = runBacktestLoop({
+    const { closedTrades: trades } = backtestStrategy({
       bars: barsFrom(closes), instrument: XAU, strategy, capital: 10_000, floatingLossThresholdPct: 5, onEvent: (e) => events.push(e),
     });
     // Entry at bar 1's open (2000). Bar 2 close 1997: −300 $. Bar 3 close 1995.5: −450 $. Bar 4 close 1994: −600 $ ≥ 500 $.
@@ -215,15 +215,14 @@ describe('StrategyRunner floating-loss threshold', () => {
     expect(trades).toHaveLength(1);
     // The close is decided on bar 4 and fills at bar 5's open (= bar 4's close here).
     expect(trades[0]).toMatchObject({ exitReason: 'floating_loss_threshold', exitTime: T0 + 5 * MINUTE, exitPrice: 1994 });
-    expect(runner.paused).toMatch(/5% threshold/);
-    expect(events.some((e) => e.type === 'TaskPaused')).toBe(true);
+    expect(events.find((e) => e.type === 'TaskPaused')).toMatchObject({ reason: expect.stringMatching(/5% threshold/) });
     expect(denials).toEqual([undefined]);
     expect(events.find((e) => e.type === 'OrderDenied')).toMatchObject({ denial: { code: 'TASK_PAUSED' } });
   });
 
   it('does nothing below the threshold', () => {
     const events: EngineEvent[] = [];
-    runBacktestLoop({
+    backtestStrategy({
       bars: barsFrom([2000, 2000, 1995.01, 2001]), instrument: XAU, strategy: scripted({ 0: (c) => c.buy(1) }), capital: 10_000,
       floatingLossThresholdPct: 5, onEvent: (e) => events.push(e),
     });
@@ -231,22 +230,24 @@ describe('StrategyRunner floating-loss threshold', () => {
   });
 });
 
-describe('runBacktestLoop end of data', () => {
+describe('the backtester at the end of the data', () => {
   it('closes what is open at the last close (end_of_data) and drops entries decided on the last bar', () => {
     const closes = [2000, 2001, 2002, 2003];
     const strategy = scripted({ 0: (c) => c.sell(0.1), 3: (c) => c.buy(0.1) });
     const events: EngineEvent[] = [];
-    const { trades, runner } = runBacktestLoop({ bars: barsFrom(closes), instrument: XAU, strategy, capital: 10_000, onEvent: (e) => events.push(e) });
+    const run = backtestStrategy({ bars: barsFrom(closes), instrument: XAU, strategy, capital: 10_000, onEvent: (e) => events.push(e) });
+    const trades = run.closedTrades;
     expect(trades).toHaveLength(1);
     expect(trades[0]).toMatchObject({ side: 'SELL', entryPrice: 2000, exitPrice: 2003, exitReason: 'end_of_data', exitTime: T0 + 3 * MINUTE });
     expect(trades[0]?.pnl).toBeCloseTo(-3 * 0.1 * 100, 9);
-    expect(runner.positions).toHaveLength(0);
-    expect(runner.pendingOrders).toBe(0);
+    // Fully realized: nothing left open, and the BUY decided on the last bar never filled.
+    expect(run.finalEquity).toBeCloseTo(10_000 + (trades[0]?.pnl ?? 0), 9);
+    expect(events.filter((e) => e.type === 'OrderFilled' && e.fill.opens)).toHaveLength(1);
   });
 
   it('a close the strategy sent on the last bar keeps its own exit reason', () => {
     const strategy = scripted({ 0: (c) => c.buy(0.1), 2: (c) => c.closeAll('signal') });
-    const { trades } = runBacktestLoop({ bars: barsFrom([2000, 2001, 2002]), instrument: XAU, strategy, capital: 10_000 });
+    const { closedTrades: trades } = backtestStrategy({ bars: barsFrom([2000, 2001, 2002]), instrument: XAU, strategy, capital: 10_000 });
     expect(trades.map((t) => t.exitReason)).toEqual(['signal']);
   });
 });

@@ -5,7 +5,7 @@ import { fixturesDirectory, loadCandles } from '../../../test/kit/candles';
 import { describeWithSharedData } from '../../../test/kit/long-check';
 import { normalizeLots, type Instrument } from '../domain/instruments';
 import type { Position } from '../domain/trading';
-import { runBacktestLoop } from '../engine/backtest-loop';
+import { backtestStrategy } from '../backtest/backtest.test-helpers';
 import { GOLD_BUY_DIP_PARAMS, goldBuyDip, gridLevelMultiplier, riskSizedLots } from './gold-buy-dip';
 import { num, resolveConfig, type ResolvedConfig } from './params';
 import { floorLots } from './sizing';
@@ -331,7 +331,7 @@ describe('gold_buy_dip indicators, magic, restarts', () => {
     const bars = spikeBars([98.7, 98.6]);
     const snaps: Record<number, Record<string, number | null>> = {};
     const config = resolved(goldBuyDip, { ...SPIKE, use_grid_trading: true });
-    runBacktestLoop({ bars, instrument: XAU, capital: 10_000, strategy: snapshotting(goldBuyDip.create(config, XAU), snaps) });
+    backtestStrategy({ bars, instrument: XAU, capital: 10_000, strategy: snapshotting(goldBuyDip.create(config, XAU), snaps) });
     expect(snaps[5]).toEqual({ zscore: null, lookback_high: null, lookback_low: null, atr: null, series_tp: null, next_grid_level: null });
     const atr = naiveAtrSeries(bars, 14);
     const at = snaps[41]!;
@@ -351,13 +351,13 @@ describe('gold_buy_dip indicators, magic, restarts', () => {
     for (const t of run.trades) expect(t.magic).toBe(777);
   });
 
-  it('bars skipped by the loop (a backtest from a later bar) still warm the indicators', () => {
+  it('warm-up bars before the first traded bar (a backtest from a later bar) warm the indicators', () => {
     const bars = spikeBars();
     const config = resolved(goldBuyDip, SPIKE);
     const full: Record<number, Record<string, number | null>> = {};
     const late: Record<number, Record<string, number | null>> = {};
-    runBacktestLoop({ bars, instrument: XAU, capital: 10_000, strategy: snapshotting(goldBuyDip.create(config, XAU), full) });
-    const { trades } = runBacktestLoop({ bars, instrument: XAU, capital: 10_000, from: 40, strategy: snapshotting(goldBuyDip.create(config, XAU), late) });
+    backtestStrategy({ bars, instrument: XAU, capital: 10_000, strategy: snapshotting(goldBuyDip.create(config, XAU), full) });
+    const { closedTrades: trades } = backtestStrategy({ bars, instrument: XAU, capital: 10_000, from: 40, strategy: snapshotting(goldBuyDip.create(config, XAU), late) });
     expect(late[40]).toEqual(full[40]);
     expect(trades).toHaveLength(1);
   });

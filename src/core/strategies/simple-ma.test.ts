@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCandles } from '../../../test/kit/candles';
 import type { Instrument } from '../domain/instruments';
 import type { ClosedTrade, OrderFilled } from '../domain/trading';
-import { runBacktestLoop } from '../engine/backtest-loop';
+import { backtestStrategy } from '../backtest/backtest.test-helpers';
 import type { EngineEvent } from '../engine/strategy-runner';
 import { num, resolveConfig } from './params';
 import { SIMPLE_MA_PARAMS, riskLotsForStop, simpleMa } from './simple-ma';
@@ -72,7 +72,7 @@ function runMa(bars: BarsView, inst: Instrument, raw: Record<string, unknown>, c
       }
     },
   };
-  const { trades } = runBacktestLoop({
+  const { closedTrades: trades } = backtestStrategy({
     bars, instrument: inst, capital, magic: config.magic_number as number, strategy: wrapper,
     accountRate: inst.baseCurrency === 'USD' ? (p) => 1 / p : () => 1,
     onEvent: (e) => {
@@ -192,13 +192,13 @@ describe('simple_ma crossover rules (synthetic)', () => {
     expect(runMa(bars, EURUSD, { ...raw, use_ema: false }).decisions).not.toEqual(runMa(bars, EURUSD, raw).decisions);
   });
 
-  it('bars skipped by the loop (a backtest from a later bar) still warm the averages', () => {
+  it('warm-up bars before the first traded bar (a backtest from a later bar) warm the averages', () => {
     const closes = Array.from({ length: 60 }, (_, i) => 1.1 + 0.001 * Math.sin(i / 4));
     const bars = barsFrom(closes);
     const snap = (from: number) => {
       const inner = simpleMa.create(resolved(simpleMa, OFF), EURUSD);
       const seen: Record<number, Record<string, number | null>> = {};
-      runBacktestLoop({ bars, instrument: EURUSD, capital: 10_000, from, strategy: { onBar: (b, i, ctx) => { inner.onBar(b, i, ctx); seen[i] = inner.indicators!(); } } });
+      backtestStrategy({ bars, instrument: EURUSD, capital: 10_000, from, strategy: { onBar: (b, i, ctx) => { inner.onBar(b, i, ctx); seen[i] = inner.indicators!(); } } });
       return seen;
     };
     expect(snap(30)[30]).toEqual(snap(0)[30]);

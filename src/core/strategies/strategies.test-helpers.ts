@@ -1,6 +1,6 @@
 import { builtinInstrument, type Instrument } from '../domain/instruments';
 import type { ClosedTrade, ExitReason, OrderFilled, Position, Side, SubmitOrder } from '../domain/trading';
-import { runBacktestLoop, type BacktestLoopOptions } from '../engine/backtest-loop';
+import { backtestStrategy, type StrategyBacktestOptions } from '../backtest/backtest.test-helpers';
 import type { EngineEvent } from '../engine/strategy-runner';
 import { resolveConfig, type ResolvedConfig } from './params';
 import type { BarsView, OrderOptions, StrategyContext, StrategyDefinition, StrategySignal } from './strategy';
@@ -69,11 +69,11 @@ export interface RecordedRun {
   indexOf: (time: number) => number;
 }
 
-/** Runs a strategy through the backtest loop and groups what happened into series (flat → flat). */
-export function recordRun(definition: StrategyDefinition, raw: Record<string, unknown>, options: Omit<BacktestLoopOptions, 'strategy' | 'capital'> & { capital?: number }): RecordedRun {
+/** Runs a strategy through the production backtester and groups what happened into series (flat → flat). */
+export function recordRun(definition: StrategyDefinition, raw: Record<string, unknown>, options: Omit<StrategyBacktestOptions, 'strategy' | 'capital'> & { capital?: number }): RecordedRun {
   const config = resolved(definition, raw);
   const events: EngineEvent[] = [];
-  const { trades } = runBacktestLoop({
+  const { closedTrades: trades } = backtestStrategy({
     capital: 10_000,
     magic: config.magic_number as number,
     ...options,
