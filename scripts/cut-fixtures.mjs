@@ -24,18 +24,18 @@ const HEADER = 'time,open,high,low,close,volume';
  * name is `<SYMBOL>_<TF>_<first bar day>_<last bar day>.csv.gz`. `why` says what the tests need from it.
  */
 const CUTS = [
-  { source: 'XAUUSD_M1_2024-08_2024-10.csv', why: 'whole file: gold_buy_dip / simple_ma / confluence rule checks, backtest parity, research API (1M optimization over Aug–Oct), indicator references (catastrophic-cancellation case), CSV reader, source clock (London)' },
+  { source: 'XAUUSD_M1_2024-08_2024-10.csv', why: 'gold_buy_dip / simple_ma / confluence rule checks, backtest parity, research API (1M optimization over Aug–Oct), indicator references (catastrophic-cancellation case), CSV reader, source clock (London)' },
   { source: 'XAUUSD_H1_2018-04_2026-05.csv', to: '2021-01-01', why: 'gold_buy_dip defaults on H1, research prepare / walk-forward windows over 2019, research API (2018-11 … 2020-01), source clock (NY+7 across DST changes)' },
-  { source: 'XAUUSD_M1_2025-05_2025-06.csv', why: 'whole file: research e2e (browser) imports it; import CLI warns M1 bars are finer than 1H' },
+  { source: 'XAUUSD_M1_2025-05_2025-06.csv', why: 'research e2e (browser) imports it; import CLI warns M1 bars are finer than 1H' },
   { source: 'XAUUSD_M1_2026-03_2026-05.csv', to: '2026-03-26', why: 'import CLI end to end: its first bars are overlapped by a patch file' },
   { source: 'XAGUSD_H1_2018-04_2026-05.csv', from: '2018-12-01', to: '2019-07-02', why: 'contract parity: research jobs on silver H1 Dec 2018 – Jun 2019 (the test finds the first bar of July)' },
   { source: 'EURUSD_M1_2020-04_2020-06.csv', to: '2020-05-23', why: 'simple_ma rule checks (TP/SL, trailing stop, crossovers) and backtest trade-by-trade check' },
-  { source: 'USDJPY_M1_2017-01_2017-02.csv', why: 'whole file: simple_ma on a JPY quote (risk sizing, TP/SL, EMA)' },
-  { source: 'EURUSD_H1_2017-04_2018-02.csv', why: 'whole file: research runner (optimizations, walk-forward) on 5,000 H1 bars' },
+  { source: 'USDJPY_M1_2017-01_2017-02.csv', why: 'simple_ma on a JPY quote (risk sizing, TP/SL, EMA)' },
+  { source: 'EURUSD_H1_2017-04_2018-02.csv', why: 'research runner (optimizations, walk-forward) on 5,000 H1 bars' },
   { source: 'EURUSD_M1_2018-06.csv', to: '2018-06-09', why: 'indicator references (5 decimals, quiet nights with flat windows), source clock (NY+7)' },
   { source: 'BTCUSDT_M1_2023-03_2023-05.csv', from: '2023-03-27', to: '2023-04-05', why: 'indicator references (fractional volumes), ccxt emulator candles (download of 2023-04-01)' },
   { source: 'BTCUSDT_H1_2017-08_2022-10.csv', from: '2018-11-01', to: '2021-12-01', why: 'backtest API (2019–2020 and the spec examples on 2021), research API (2020-07 … 2021-11), simple_ma / confluence trade checks' },
-  { source: 'GOOG_D1_2004-08_2013-03.csv', why: 'whole file: daily bars with date-only times, indicator references and conventions, the classic SmaCross' },
+  { source: 'GOOG_D1_2004-08_2013-03.csv', why: 'daily bars with date-only times, indicator references and conventions, the classic SmaCross' },
 ];
 const SPEC_FILES = ['forex-echo-backend-api.md'];
 
