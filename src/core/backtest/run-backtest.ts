@@ -1,4 +1,5 @@
-import { builtinInstrument, quoteToAccountRate, type Instrument } from '../domain/instruments';
+import { ACCOUNT_CURRENCY, accountRate } from '../domain/account-currency';
+import { builtinInstrument, type Instrument } from '../domain/instruments';
 import type { ExitReason } from '../domain/trading';
 import type { OrderPolicySettings } from '../engine/order-policy';
 import type { ExecutionModel } from '../engine/simulated-exchange';
@@ -93,14 +94,18 @@ export interface BacktestOutcome {
 
 const DAY_MS = 86_400_000;
 
-/** quote → USD for a symbol; undefined means 1 (USD/USDT-quoted). Throws for crosses (no rate without a feed). */
+/**
+ * quote → account currency for a symbol; undefined means 1 (quoted in the account currency: the rate is 1 at any
+ * price, a base-currency rate 1/price is not). Throws for crosses (no rate without a feed).
+ */
 export function accountRateFor(instrument: Instrument): ((price: number) => number) | undefined {
-  const quote = instrument.quoteCurrency === 'USDT' ? 'USD' : instrument.quoteCurrency;
-  if (quote === 'USD') return undefined;
-  if (quoteToAccountRate(instrument, 'USD', 1) === undefined) {
-    throw new RangeError(`${instrument.symbol} is quoted in ${instrument.quoteCurrency}: its P&L cannot be converted to USD without a ${instrument.quoteCurrency}USD price series`);
+  if (accountRate(instrument, 1) === undefined) {
+    throw new RangeError(
+      `${instrument.symbol} is quoted in ${instrument.quoteCurrency}: its P&L cannot be converted to ${ACCOUNT_CURRENCY} without a ${instrument.quoteCurrency}${ACCOUNT_CURRENCY} price series`,
+    );
   }
-  return (price) => quoteToAccountRate(instrument, 'USD', price) as number;
+  if (accountRate(instrument, 2) === 1) return undefined;
+  return (price) => accountRate(instrument, price) as number;
 }
 
 export function isoTime(ms: number): string {
@@ -330,7 +335,7 @@ function roundSummary(s: Summary): Summary {
 
 function tradeView(t: TradeRecord, id: number, instrument: Instrument): BacktestTradeView {
   const digits = instrument.digits + 2;
-  const rate = (price: number) => (instrument.quoteCurrency === 'USD' || instrument.quoteCurrency === 'USDT' ? 1 : (quoteToAccountRate(instrument, 'USD', price) ?? Number.NaN));
+  const rate = (price: number) => (accountRate(instrument, price) ?? Number.NaN);
   const quantity = t.lots * instrument.contractSize;
   const notional = quantity * t.entryPrice * rate(t.entryPrice);
   return {
