@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultDataDir } from '../server/data-dir';
 import { chooseDataDir, parseLaunchArgs } from './launch-args';
 
 describe('launch arguments', () => {
@@ -24,11 +25,11 @@ describe('launch arguments', () => {
     expect(parseLaunchArgs(['--port=-1']).apiPort).toBeUndefined();
   });
 
-  it('chooses --data-dir, then ECHO_DATA_DIR, then the per-user folder', () => {
-    const userData = '/home/t/.config/Echo Workstation';
-    expect(chooseDataDir({ dataDir: 'rel/dir', hidden: false, problems: [] }, { ECHO_DATA_DIR: '/env' }, userData, '/cwd')).toBe(resolve('/cwd', 'rel/dir'));
-    expect(chooseDataDir({ hidden: false, problems: [] }, { ECHO_DATA_DIR: '/env' }, userData)).toBe(resolve('/env'));
-    expect(chooseDataDir({ hidden: false, problems: [] }, { ECHO_DATA_DIR: '' }, userData)).toBe(userData);
-    expect(chooseDataDir({ hidden: false, problems: [] }, {}, userData)).toBe(userData);
+  it('chooses --data-dir, then ECHO_DATA_DIR, then the per-user folder (the one rule of src/server/data-dir.ts)', () => {
+    const env = { ECHO_DATA_DIR: '/env' };
+    expect(chooseDataDir({ dataDir: 'rel/dir', hidden: false, problems: [] }, env, '/cwd')).toBe(resolve('/cwd', 'rel/dir'));
+    expect(chooseDataDir({ hidden: false, problems: [] }, env)).toBe(resolve('/env'));
+    expect(chooseDataDir({ hidden: false, problems: [] }, { ECHO_DATA_DIR: '' })).toBe(defaultDataDir(process.platform, { ECHO_DATA_DIR: '' }));
+    expect(chooseDataDir({ hidden: false, problems: [] }, {})).toBe(defaultDataDir(process.platform, {}));
   });
 });

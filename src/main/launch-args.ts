@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { resolveDataDir } from '../server/data-dir';
 
 /**
  * The desktop app's command-line flags. Lenient by design: Electron's and Chromium's own switches
@@ -53,8 +53,11 @@ export function parseLaunchArgs(argv: readonly string[]): LaunchArgs {
   return result;
 }
 
-/** `--data-dir` wins over ECHO_DATA_DIR, which wins over Electron's per-user folder (the same one headless mode uses). */
-export function chooseDataDir(args: LaunchArgs, env: Record<string, string | undefined>, userDataDir: string, cwd = process.cwd()): string {
-  const chosen = args.dataDir ?? (env.ECHO_DATA_DIR || undefined);
-  return chosen ? resolve(cwd, chosen) : userDataDir;
+/**
+ * The data folder of the desktop app: the one rule every command uses (src/server/data-dir.ts): `--data-dir`, then
+ * ECHO_DATA_DIR, then the OS per-user folder, which is what Electron's app.getPath('userData') gives for our productName.
+ * A relative folder is taken from where `npm start` was typed (INIT_CWD), not from the project folder npm runs in.
+ */
+export function chooseDataDir(args: LaunchArgs, env: Record<string, string | undefined>, cwd = env.INIT_CWD ?? process.cwd()): string {
+  return resolveDataDir(args.dataDir, env, { cwd });
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Handlers } from '../shared/contract/index';
-import { LoginCodes, loadOrCreateApiToken } from '../server/api-token';
+import { ApiTokenFile, LoginCodes } from '../server/api-token';
 import { createHttpServer } from '../server/http/create-http-server';
 import type { RunningApiServer } from './api-server-controller';
 
@@ -26,12 +26,13 @@ export interface LocalApiServer extends RunningApiServer {
 }
 
 export async function startLocalApiServer(options: LocalApiOptions): Promise<LocalApiServer> {
-  const { token, file: tokenFile } = loadOrCreateApiToken(options.dataDir);
+  // Read on every request: a rotation (the app's Rotate button, `npm run token -- --rotate`) takes effect at once.
+  const apiToken = new ApiTokenFile(options.dataDir);
+  const tokenFile = apiToken.file;
   const loginCodes = new LoginCodes();
   const server = await createHttpServer({
     handlers: options.handlers,
-    token,
-    tokenFile,
+    apiToken,
     logger: options.logger,
     version: options.version,
     loginCodes,

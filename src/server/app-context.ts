@@ -39,6 +39,7 @@ import { PoolResearchExecutor } from '../adapters/workers/research-executor';
 import { createSqliteResearchRepository } from '../adapters/persistence/sqlite/research-repository';
 import { ResearchService } from '../core/research/service';
 import { backtestTradesFrom } from '../core/research/backtest-trades';
+import { rotateApiToken } from './api-token';
 
 export interface AppContext {
   dataDir: string;
@@ -76,6 +77,8 @@ export interface AppContextOptions {
    * the live candle poll (`feed`) and the order polls (`execution`) of every exchange account.
    */
   exchanges?: CcxtInstanceOptions & { feed?: CcxtFeedOptions; execution?: CcxtExecutionOptions };
+  /** The MT5 terminal launcher's OS and environment (tests start a fake terminal64.exe as on Windows). */
+  mt5?: { platform?: NodeJS.Platform; env?: NodeJS.ProcessEnv };
 }
 
 function numberFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
@@ -149,6 +152,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     log: (level, message, data) => logger[level]({ data }, message),
     taskOf: (clientOrderId) => trading.findJournalEntry(clientOrderId)?.taskId,
     passwords: passwordStoreFrom(secrets),
+    ...options.mt5,
   });
   brokers.register(mt5);
   const listeners = new Set<(events: ActorEvent[]) => void>();
@@ -199,6 +203,8 @@ export function createAppContext(options: AppContextOptions): AppContext {
     mt5: { terminal: mt5, sessionExists: (id) => Boolean(trading.findSession(id)) },
     clock,
     version,
+    // The local API token of this data folder: a rotation is seen by every server on it at the next request.
+    apiToken: { rotate: () => void rotateApiToken(dataDir) },
     accounts: {
       accounts: createSqliteAccountRepository(db, clock),
       secrets,

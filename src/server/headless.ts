@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAppContext, type AppContextOptions } from './app-context';
-import { loadOrCreateApiToken, LoginCodes } from './api-token';
+import { ApiTokenFile, LoginCodes } from './api-token';
 import { resolveDataDir } from './data-dir';
 import { createHttpServer } from './http/create-http-server';
 
@@ -20,14 +20,16 @@ export interface HeadlessOptions {
   dataDir: string;
   uiDir?: string;
   /** Composition overrides for tests: a secret store, ccxt pointed at the local exchange emulator. */
-  context?: Pick<AppContextOptions, 'secrets' | 'exchanges'>;
+  context?: Pick<AppContextOptions, 'secrets' | 'exchanges' | 'mt5'>;
 }
 
 export interface HeadlessInstance {
   url: string;
   port: number;
   tokenFile: string;
+  /** The token at start; `apiToken.current()` after a rotation. */
   token: string;
+  apiToken: ApiTokenFile;
   /** One-time link that signs a browser in. */
   signInUrl: () => string;
   close(): Promise<void>;
@@ -36,12 +38,11 @@ export interface HeadlessInstance {
 export async function startHeadless(options: HeadlessOptions): Promise<HeadlessInstance> {
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const context = createAppContext({ ...options.context, dataDir: options.dataDir, version });
-  const { token, file: tokenFile } = loadOrCreateApiToken(options.dataDir);
+  const apiToken = new ApiTokenFile(options.dataDir);
   const loginCodes = new LoginCodes();
   const server = await createHttpServer({
     handlers: context.handlers,
-    token,
-    tokenFile,
+    apiToken,
     logger: context.logger,
     version,
     uiDir: options.uiDir ?? join(projectRoot, 'out', 'renderer'),
@@ -60,8 +61,9 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessI
   return {
     url,
     port,
-    token,
-    tokenFile,
+    token: apiToken.current(),
+    apiToken,
+    tokenFile: apiToken.file,
     signInUrl: () => `${url}/?login=${loginCodes.issue()}`,
     async close() {
       await server.close();
@@ -94,11 +96,12 @@ export async function main(): Promise<void> {
     return;
   }
   const port = parsePort(values.port ?? process.env.ECHO_PORT, 8000);
-  const dataDir = resolveDataDir(values['data-dir']);
+  // npm runs scripts in the project folder (INIT_CWD is where the command was typed): a relative --data-dir means the latter.
+  const dataDir = resolveDataDir(values['data-dir'], process.env, { cwd: process.env.INIT_CWD ?? process.cwd() });
   const instance = await startHeadless({ port, dataDir });
   console.log(`Echo Workstation (headless) is running at ${instance.url}/`);
   console.log(`  Open this one-time link to sign this browser in: ${instance.signInUrl()}`);
-  console.log(`  API docs: ${instance.url}/docs    API token: ${instance.tokenFile}`);
+  console.log(`  API docs: ${instance.url}/docs    API token for scripts: npm run -s token${values['data-dir'] ? ' -- --data-dir DIR' : ''}`);
   console.log(`  Data directory: ${dataDir}    Stop with Ctrl+C`);
   let closing = false;
   const stop = (signal: string) => {

@@ -88,7 +88,7 @@ function parseArgs(argv: readonly string[], io: CliIo): ImportArgs | 'help' {
     }
     if (!ok) throw new UsageError(`File not found: ${files[i]}`);
   });
-  const dataDir = resolve(io.cwd, resolveDataDir(flags.get('data-dir'), io.env));
+  const dataDir = resolveDataDir(flags.get('data-dir'), io.env, { cwd: io.cwd });
   return { dataDir, symbol, timeframe, clock, files: resolved };
 }
 
@@ -250,7 +250,8 @@ if (isMain) {
     err: (text) => process.stderr.write(text),
     isTTY: Boolean(process.stderr.isTTY),
     env: process.env,
-    cwd: process.cwd(),
+    // npm runs scripts in the project folder; relative paths mean the folder the command was typed in.
+    cwd: process.env.INIT_CWD ?? process.cwd(),
   };
   runImportCli(process.argv.slice(2), io).then(
     (code) => {

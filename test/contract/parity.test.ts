@@ -108,6 +108,11 @@ const cases: Case[] = [
   ['mt5.connect', { login: 'abc', password: '', server: '' }],
   ['mt5.connect', { login: 12345678, password: 'secret', server: 'MetaQuotes-Demo', session_id: 'no-such-session' }],
   ['mt5.disconnect', {}],
+  ['mt5.terminals', {}],
+  ['mt5.allowTerminals', { allowed: ['/usr/bin/env'] }],
+  ['mt5.connect', { login: 12345678, server: 'MetaQuotes-Demo', terminal_path: '/tmp/evil/terminal64.exe' }],
+  // A rotation would change each transport's token mid-run: only the refusal of a malformed call is compared.
+  ['system.rotateApiToken', { confirm: true }],
   // Exchange accounts (trading-application envelope). Only answers that need no keychain and no exchange.
   ['accounts.list', {}],
   ['accounts.list', { skip: 0, limit: 501 }],

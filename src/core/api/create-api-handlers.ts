@@ -29,6 +29,8 @@ export interface ApiDependencies {
   paperTrading: PaperTradingHandlerDeps;
   /** Optimization, walk-forward and Monte Carlo jobs (/api/optimize/, /api/walkforward/, /api/montecarlo/). */
   research: ResearchHandlerDeps;
+  /** The local API token of the data folder (system.rotateApiToken). */
+  apiToken: { rotate(): void };
 }
 
 /** The ONE implementation of the contract. HTTP, IPC and tests all call these same functions. */
@@ -43,6 +45,10 @@ export function createApiHandlers(deps: ApiDependencies): Handlers {
         uptime_seconds: Math.round((now.getTime() - startedAt) / 1000),
         time: now.toISOString(),
       };
+    },
+    'system.rotateApiToken': () => {
+      deps.apiToken.rotate();
+      return { rotated: true as const, token_file: 'api-token', print_with: 'npm run -s token' };
     },
     ...createCapitalHandlers(deps.capital),
     ...createTradingHandlers(deps.trading),

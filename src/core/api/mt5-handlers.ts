@@ -1,9 +1,11 @@
 import { DomainError } from '../../shared/contract/errors';
 import type { Handlers } from '../../shared/contract/index';
 import type { Mt5StatusView } from '../../shared/contract/mt5';
-import type { Mt5Status, Mt5TerminalControl } from '../ports/mt5-terminal';
+import type { Mt5Status, Mt5TerminalControl, Mt5Terminals } from '../ports/mt5-terminal';
 
-type Mt5Handlers = Pick<Handlers, 'mt5.connect' | 'mt5.disconnect' | 'mt5.status' | 'mt5.symbols' | 'mt5.accountInfo'>;
+const terminalsView = (t: Mt5Terminals) => ({ can_launch: t.canLaunch, found: t.found, allowed: t.allowed });
+
+type Mt5Handlers = Pick<Handlers, 'mt5.connect' | 'mt5.disconnect' | 'mt5.status' | 'mt5.symbols' | 'mt5.accountInfo' | 'mt5.terminals' | 'mt5.allowTerminals'>;
 
 export interface Mt5HandlerDeps {
   terminal: Mt5TerminalControl;
@@ -88,6 +90,8 @@ export function createMt5Handlers(deps: Mt5HandlerDeps): Mt5Handlers {
       return { ...statusView(result.status), was_connected: result.wasConnected, open_positions_at_broker: result.openPositions };
     },
     'mt5.status': () => statusView(terminal.status()),
+    'mt5.terminals': () => terminalsView(terminal.terminals()),
+    'mt5.allowTerminals': (input) => terminalsView(terminal.setAllowedTerminals(input.allowed)),
     'mt5.symbols': () => {
       const list = terminal.symbols();
       if (!list) throw notConnected();

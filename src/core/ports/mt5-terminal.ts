@@ -118,4 +118,14 @@ export interface Mt5TerminalControl {
   /** undefined when no terminal is synchronized. */
   symbols(): Mt5SymbolInfo[] | undefined;
   account(): Mt5AccountInfo | undefined;
+  /** The terminal64.exe files connect may start: found by the app, and the owner's allow-list. */
+  terminals(): Mt5Terminals;
+  /** Replaces the owner's allow-list (paths already checked to be terminal64.exe files). */
+  setAllowedTerminals(paths: readonly string[]): Mt5Terminals;
+}
+
+export interface Mt5Terminals {
+  canLaunch: boolean;
+  found: string[];
+  allowed: string[];
 }

@@ -10,9 +10,13 @@ import { procedures, statusOf, type EnvelopeKind, type ErrorCode, type Handlers,
 import { invokeProcedure } from '../../shared/contract/invoke';
 import { errorEnvelope, successEnvelope } from '../../shared/contract/envelope';
 import { fromHttpRequest, toRouterPath } from '../../shared/contract/http-mapping';
-import { LoginCodes, safeEqual, uiSessionValue } from '../api-token';
+import { isValidUiSession, LoginCodes, safeEqual, TOKEN_HINT, UI_SESSION_MAX_AGE_SECONDS, uiSessionValue } from '../api-token';
+import { clientErrorResponse } from './client-errors';
 import { buildOpenApiDocument } from './openapi';
 import { bearerToken, isAllowedOrigin, isLoopbackHost, readCookie } from './security';
+import { EVENT_SOCKET_PATH } from '../../shared/contract/events';
+import type { DomainEventStream } from '../../core/ports/domain-events';
+import { eventSocketRoute, routeUpgrades } from './event-socket';
 
 export const SESSION_COOKIE = 'echo_session';
 
@@ -22,13 +26,15 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface HttpServerOptions {
   handlers: Handlers;
-  token: string;
-  tokenFile: string;
+  /** The API token as it is now (an ApiTokenFile): read on every check, so a rotation takes effect at once. */
+  apiToken: { current(): string };
   logger: Logger;
   version: string;
   /** The built renderer (index.html + assets/); without it only the API is served. */
   uiDir?: string;
   loginCodes?: LoginCodes;
+  /** The domain event stream, served to the browser UI as a WebSocket at EVENT_SOCKET_PATH. */
+  events?: DomainEventStream;
 }
 
 const UI_CSP =
@@ -51,11 +57,20 @@ const PREFIX_ENVELOPES: readonly (readonly [prefix: string, kind: EnvelopeKind])
   ['/api/mltuning/', 'binance-trading-bot'],
 ];
 
+/** The path of a request URL as the router sees it: no query, repeated slashes merged (`//api/v1/x` is `/api/v1/x`). */
+export function routedPath(url: string): string {
+  return (url.split('?')[0] ?? '').replace(/\/{2,}/g, '/') || '/';
+}
+
+/** The error envelope of a path that no route matched (or that could not even be parsed). */
+export function envelopeForPath(url: string): EnvelopeKind {
+  const path = `${routedPath(url)}/`;
+  return PREFIX_ENVELOPES.find(([prefix]) => path.startsWith(prefix))?.[1] ?? 'forex-echo';
+}
+
 function envelopeFor(request: FastifyRequest): EnvelopeKind {
   const routed = (request.routeOptions?.config as { envelope?: EnvelopeKind } | undefined)?.envelope;
-  if (routed) return routed;
-  const path = `${request.url.split('?')[0] ?? ''}/`;
-  return PREFIX_ENVELOPES.find(([prefix]) => path.startsWith(prefix))?.[1] ?? 'forex-echo';
+  return routed ?? envelopeForPath(request.url);
 }
 
 function refuse(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
@@ -68,15 +83,20 @@ function wantsHtml(request: FastifyRequest): boolean {
 
 /** The embedded local API server: the documented routes, generated from the contract, behind the loopback guards. */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
-  const { handlers, token, tokenFile, logger, version, uiDir } = options;
+  const { handlers, apiToken, logger, version, uiDir } = options;
   const loginCodes = options.loginCodes ?? new LoginCodes();
-  const sessionValue = uiSessionValue(token);
+  const sessionCookie = () =>
+    `${SESSION_COOKIE}=${uiSessionValue(apiToken.current())}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${UI_SESSION_MAX_AGE_SECONDS}`;
   const server = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // `//api/v1/accounts` is `/api/v1/accounts` (as most servers and proxies merge slashes), so it answers in its family's envelope.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    // Node's HTTP parser refuses an over-long URL or header block (431/414) or a malformed request (400) before any route
+    // runs: answered in the JSON envelope with Connection: close, and the connection closed without a reset.
+    clientErrorHandler: (error, socket) => clientErrorResponse(error, socket, envelopeForPath),
     // Router-level failures (a malformed %-escape in the path, say) get the envelope too.
     frameworkErrors: (error, _request, reply) => {
       void refuse(reply, 'VALIDATION_FAILED', `The request could not be read: ${error.message}`);
@@ -103,13 +123,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     (Object.values(procedures) as Procedure[]).flatMap((p) => p.http.filter((r) => r.public).map((r) => r.path)),
   );
 
-  const isAuthenticated = (request: FastifyRequest): boolean => {
-    const presented =
-      bearerToken(request.headers.authorization) ??
-      (typeof request.headers['x-api-key'] === 'string' ? request.headers['x-api-key'] : undefined);
-    if (presented !== undefined) return safeEqual(presented, token);
+  const presentedToken = (request: Pick<FastifyRequest, 'headers'>): string | undefined =>
+    bearerToken(request.headers.authorization) ??
+    (typeof request.headers['x-api-key'] === 'string' ? request.headers['x-api-key'] : undefined);
+  const isAuthenticated = (request: Pick<FastifyRequest, 'headers'>): boolean => {
+    const presented = presentedToken(request);
+    if (presented !== undefined) return safeEqual(presented, apiToken.current());
     const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
-    return cookie !== undefined && safeEqual(cookie, sessionValue);
+    return cookie !== undefined && isValidUiSession(cookie, apiToken.current());
   };
 
   server.addHook('onRequest', async (request, reply) => {
@@ -121,7 +142,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     if (!isAllowedOrigin(origin, host) || request.headers['sec-fetch-site'] === 'cross-site') {
       return refuse(reply, 'FORBIDDEN', `Requests from other web sites (${origin ?? 'cross-site'}) are refused by the local API`);
     }
-    const path = request.url.split('?')[0] as string;
+    const path = routedPath(request.url);
     if (publicPaths.has(path)) return;
     if (path === '/' && typeof (request.query as Record<string, unknown>).login === 'string') return;
     if (isAuthenticated(request)) return;
@@ -129,14 +150,31 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       return reply
         .code(401)
         .type('text/html; charset=utf-8')
-        .send(signInPage(tokenFile));
+        .send(signInPage());
     }
     return refuse(
       reply,
       'UNAUTHORIZED',
-      `Missing or wrong API token: send "Authorization: Bearer <token>" or "X-API-Key: <token>"; the token is in ${tokenFile}`,
+      `Missing or wrong API token: send "Authorization: Bearer <token>" or "X-API-Key: <token>"; the token is in ${TOKEN_HINT}`,
     );
   });
+
+  // WebSocket upgrades pass the same checks as the requests above, before a socket exists.
+  if (options.events) {
+    routeUpgrades(
+      server.server,
+      (request) => {
+        const { host, origin } = request.headers;
+        if (!isLoopbackHost(host)) return { status: 403, message: `Host "${host ?? ''}" is not allowed: the local API answers only to 127.0.0.1 or localhost` };
+        if (!isAllowedOrigin(origin, host) || request.headers['sec-fetch-site'] === 'cross-site') {
+          return { status: 403, message: `Requests from other web sites (${origin ?? 'cross-site'}) are refused by the local API` };
+        }
+        if (!isAuthenticated(request as Pick<FastifyRequest, 'headers'>)) return { status: 401, message: `Missing or wrong API token or sign-in; the token is in ${TOKEN_HINT}` };
+        return null;
+      },
+      [eventSocketRoute({ path: EVENT_SOCKET_PATH, stream: options.events })],
+    );
+  }
 
   server.addHook('onSend', async (_request, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
@@ -187,6 +225,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
             request.log.error({ err: error, procedure: name }, 'procedure failed unexpectedly'),
           );
           if (result.ok) {
+            // A browser that rotated the token keeps its own sign-in (a fresh cookie); every other one is signed out.
+            if (name === 'system.rotateApiToken' && presentedToken(request) === undefined) reply.header('Set-Cookie', sessionCookie());
             if (route.status === 204) return reply.code(204).send();
             return reply.code(route.status ?? 200).send(successEnvelope(route.envelope, result.message, result.data));
           }
@@ -216,9 +256,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
         return reply
           .code(401)
           .type('text/html; charset=utf-8')
-          .send(signInPage(tokenFile, 'This sign-in link was already used or has expired. Restart the app for a new one.'));
+          .send(signInPage('This sign-in link was already used or has expired. Restart the app for a new one.'));
       }
-      reply.header('Set-Cookie', `${SESSION_COOKIE}=${sessionValue}; HttpOnly; SameSite=Strict; Path=/; Max-Age=31536000`);
+      reply.header('Set-Cookie', sessionCookie());
       return reply.redirect('/', 303);
     }
     if (hasUi && wantsHtml(request)) {
@@ -235,12 +275,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   return server;
 }
 
-function signInPage(tokenFile: string, problem?: string): string {
+function signInPage(problem?: string): string {
   const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html><html><head><meta charset="utf-8"><title>Echo Workstation: sign in</title>
 <style>body{background:#0f1318;color:#d6dde6;font:14px system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0}
 main{max-width:520px;border:1px solid #2a323c;padding:24px;border-radius:6px;background:#151b22}code{color:#7fb6ff}</style></head>
 <body><main><h1>Echo Workstation</h1>${problem ? `<p><strong>${escape(problem)}</strong></p>` : ''}
 <p>This browser is not signed in. Open the one-time sign-in link that <code>npm run serve</code> printed when it started.</p>
-<p>Scripts authenticate with the token in <code>${escape(tokenFile)}</code>.</p></main></body></html>`;
+<p>Scripts authenticate with the token in ${escape(TOKEN_HINT).replace(/`([^`]+)`/g, '<code>$1</code>')}.</p></main></body></html>`;
 }

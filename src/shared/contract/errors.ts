@@ -15,6 +15,10 @@ export const ERROR_STATUS = {
   ALLOCATION_EXCEEDED: 409,
   NOTHING_TO_ALLOCATE: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** Refused by the HTTP parser before any route: the URL (414) or the header block (431) is too long, or too slow to arrive (408). */
+  URI_TOO_LONG: 414,
+  HEADERS_TOO_LARGE: 431,
+  REQUEST_TIMEOUT: 408,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,

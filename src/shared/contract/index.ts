@@ -18,6 +18,7 @@ import type { Procedure } from './procedure';
  */
 export const procedures = {
   'system.health': system.health,
+  'system.rotateApiToken': system.rotateApiToken,
   'capital.createPortfolio': capital.createPortfolio,
   'capital.listPortfolios': capital.listPortfolios,
   'capital.allocateStrategy': capital.allocateStrategy,
@@ -62,6 +63,8 @@ export const procedures = {
   'mt5.status': mt5.status,
   'mt5.symbols': mt5.symbols,
   'mt5.accountInfo': mt5.accountInfo,
+  'mt5.terminals': mt5.terminals,
+  'mt5.allowTerminals': mt5.allowTerminals,
   'accounts.create': accounts.createAccount,
   'accounts.list': accounts.listAccounts,
   'accounts.get': accounts.getAccount,

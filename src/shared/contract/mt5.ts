@@ -181,3 +181,53 @@ export const accountInfo = defineProcedure({
   http: [{ method: 'GET', path: '/api/mt5/account-info', envelope: ENVELOPE }],
   message: (a) => `Account ${a.login} on ${a.server}: balance ${a.balance} ${a.currency}, equity ${a.equity} ${a.currency}`,
 });
+
+/** The one rule for a terminal the app may start: the full path of a MetaTrader 5 terminal64.exe (any OS's path syntax). */
+export function isTerminal64Path(path: string): boolean {
+  const absolute = path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\');
+  return absolute && (path.split(/[\\/]/).pop() ?? '').toLowerCase() === 'terminal64.exe';
+}
+
+const TERMINAL_PATH_MESSAGE = 'each allowed terminal must be the full path of terminal64.exe, such as C:\\Program Files\\MetaTrader 5\\terminal64.exe';
+
+const terminalsView = z.object({
+  /** Whether this OS can start MetaTrader 5 at all (Windows). */
+  can_launch: z.boolean(),
+  /** terminal64.exe files the app found: ECHO_MT5_TERMINAL, the standard install folders, installed terminals' origin.txt. */
+  found: z.array(z.string()),
+  /** Set by the owner; /api/mt5/connect starts only a found or allowed terminal_path. */
+  allowed: z.array(z.string()),
+});
+
+export const terminals = defineProcedure({
+  name: 'mt5.terminals',
+  tag: TAG,
+  summary: 'The MetaTrader 5 terminals /api/mt5/connect may start: the ones the app found and the ones the owner allowed',
+  input: z.strictObject({}),
+  output: terminalsView,
+  http: [{ method: 'GET', path: '/api/mt5/terminals', envelope: ENVELOPE }],
+  message: (t) => `${t.found.length} terminal(s) found, ${t.allowed.length} allowed`,
+});
+
+export const allowTerminals = defineProcedure({
+  name: 'mt5.allowTerminals',
+  tag: TAG,
+  summary: 'Set the allow-list of terminal64.exe paths /api/mt5/connect may start (besides the terminals the app finds itself)',
+  description: 'Replaces the list. A terminal_path in /api/mt5/connect that is neither found nor on this list is refused (403).',
+  input: z.strictObject({
+    allowed: z
+      .array(
+        z
+          .string({ error: TERMINAL_PATH_MESSAGE })
+          .trim()
+          .max(1024, 'a terminal path must be at most 1024 characters')
+          .refine(hasNoLineBreaks, 'a terminal path must not contain line breaks')
+          .refine(isTerminal64Path, TERMINAL_PATH_MESSAGE),
+        { error: 'allowed must be a list of terminal64.exe paths' },
+      )
+      .max(20, 'at most 20 allowed terminals'),
+  }),
+  output: terminalsView,
+  http: [{ method: 'PUT', path: '/api/mt5/terminals', envelope: ENVELOPE }],
+  message: (t) => `${t.allowed.length} terminal(s) allowed`,
+});

@@ -45,6 +45,8 @@ export interface BridgeSettings {
   login: string | null;
   server: string | null;
   terminalPath: string | null;
+  /** terminal64.exe paths the owner allowed /api/mt5/connect to start (besides the ones the app finds itself). */
+  allowedTerminals: string[];
   /** The chart the generated start-up configuration attaches EchoBridge to. */
   chartSymbol: string;
   /** Heartbeat interval and dead-link limit (advanced; defaults 2,000 and 6,000 ms). */
@@ -58,13 +60,14 @@ const DEFAULTS: BridgeSettings = {
   login: null,
   server: null,
   terminalPath: null,
+  allowedTerminals: [],
   chartSymbol: 'EURUSD',
   heartbeatMs: null,
   staleAfterMs: null,
 };
 
 /**
- * <data-dir>/mt5-bridge.json: `{"port": 5555, "auto_start": true, "login": "…", "server": "…", "terminal_path": "…",
+ * <data-dir>/mt5-bridge.json: `{"port": 5555, "auto_start": true, "login": "…", "server": "…", "terminal_path": "…", "allowed_terminals": […],
  * "chart_symbol": "EURUSD", "heartbeat_ms": 2000, "stale_after_ms": 6000}`. Unreadable or partial files fall back to the defaults field by field; ECHO_MT5_BRIDGE_PORT
  * overrides the port. No secret is ever written here.
  */
@@ -93,6 +96,7 @@ export class BridgeSettingsFile {
       login: str(raw.login),
       server: str(raw.server),
       terminalPath: str(raw.terminal_path),
+      allowedTerminals: Array.isArray(raw.allowed_terminals) ? raw.allowed_terminals.map(str).filter((p): p is string => p !== null) : [],
       chartSymbol: str(raw.chart_symbol) ?? DEFAULTS.chartSymbol,
       heartbeatMs: msOf(raw.heartbeat_ms),
       staleAfterMs: msOf(raw.stale_after_ms),
@@ -110,6 +114,7 @@ export class BridgeSettingsFile {
     if (change.login !== undefined) raw.login = change.login;
     if (change.server !== undefined) raw.server = change.server;
     if (change.terminalPath !== undefined) raw.terminal_path = change.terminalPath;
+    if (change.allowedTerminals !== undefined) raw.allowed_terminals = change.allowedTerminals;
     if (change.chartSymbol !== undefined) raw.chart_symbol = change.chartSymbol;
     const temp = `${this.file}.tmp`;
     writeFileSync(temp, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });

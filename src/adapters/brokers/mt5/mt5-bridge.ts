@@ -13,6 +13,7 @@ import type {
   Mt5Status,
   Mt5SymbolInfo,
   Mt5TerminalControl,
+  Mt5Terminals,
 } from '../../../core/ports/mt5-terminal';
 import { DomainError } from '../../../shared/contract/errors';
 import { BridgeServer, type BridgeLog, type BridgeSession, type BridgeTimings } from './bridge-server';
@@ -763,6 +764,8 @@ export class Mt5Bridge implements BrokerConnection, ExecutionClient, MarketFeed,
   }
 
   async connect(request: Mt5ConnectRequest): Promise<Mt5ConnectResult> {
+    // A request may only name a terminal the app found or the owner allowed (checked before anything is changed).
+    if (request.terminalPath) this.launcherOrRefuse().checkRequested(request.terminalPath);
     const warnings: string[] = [];
     try {
       await this.listen();
@@ -831,6 +834,19 @@ export class Mt5Bridge implements BrokerConnection, ExecutionClient, MarketFeed,
 
     if (request.waitSeconds > 0 && !this.isReady()) await this.waitForReady(request.waitSeconds * 1000);
     return { status: this.describe(), launched, passwordStored, warnings };
+  }
+
+  terminals(): Mt5Terminals {
+    return this.options.launcher?.terminals() ?? { canLaunch: false, found: [], allowed: [] };
+  }
+
+  setAllowedTerminals(paths: readonly string[]): Mt5Terminals {
+    return this.launcherOrRefuse().setAllowed(paths);
+  }
+
+  private launcherOrRefuse(): TerminalLauncher {
+    if (!this.options.launcher) throw new DomainError('NOT_SUPPORTED', 'This MT5 bridge starts no terminal: start MetaTrader 5 yourself and attach EchoBridge');
+    return this.options.launcher;
   }
 
   async disconnect(sessionId?: string): Promise<Mt5DisconnectResult> {

@@ -1,7 +1,10 @@
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix, win32 } from 'node:path';
+import { DomainError } from '../../../shared/contract/errors';
+import { isTerminal64Path } from '../../../shared/contract/mt5';
+import type { Mt5Terminals } from '../../../core/ports/mt5-terminal';
 
 /**
  * Starting MetaTrader 5 on Windows: `terminal64.exe /config:<file>` with a generated start-up configuration that logs
@@ -85,6 +88,8 @@ export interface TerminalLauncherOptions {
   /** How long the configuration may stay if the EA never connects. */
   deleteAfterMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, data?: unknown) => void;
+  /** The owner's allow-list of terminal64.exe paths (mt5-bridge.json "allowed_terminals"). */
+  allowList?: { read(): string[]; write(paths: string[]): void };
 }
 
 export class TerminalLauncher {
@@ -106,10 +111,55 @@ export class TerminalLauncher {
     return this.platform === 'win32';
   }
 
-  /** Where terminal64.exe is: the given path, ECHO_MT5_TERMINAL, the standard install folders, or an installed terminal's origin.txt. */
+  /**
+   * Which terminal64.exe to start: the given path when it is permitted (found or allowed), else the first one found.
+   * Nothing else is ever started: a path from a request alone gives no power to run a program.
+   */
   locate(explicit?: string | null): string | undefined {
-    const candidates = [explicit, this.env.ECHO_MT5_TERMINAL, ...this.installedTerminals()].filter((p): p is string => Boolean(p));
+    const candidates = [explicit && this.isPermitted(explicit) ? explicit : undefined, ...this.found()].filter((p): p is string => Boolean(p));
     return candidates.find((p) => existsSync(p));
+  }
+
+  /** terminal64.exe files the app found itself: ECHO_MT5_TERMINAL, the standard install folders, installed terminals' origin.txt. */
+  found(): string[] {
+    const candidates = [this.env.ECHO_MT5_TERMINAL, ...(this.canLaunch ? this.installedTerminals() : [])];
+    return unique(candidates.filter((p): p is string => Boolean(p) && isTerminal64Path(p as string) && existsSync(p as string)), (p) => this.key(p));
+  }
+
+  terminals(): Mt5Terminals {
+    return { canLaunch: this.canLaunch, found: this.found(), allowed: this.options.allowList?.read() ?? [] };
+  }
+
+  /** The owner's allow-list (from the app, IPC or the local token); never from a connect request. */
+  setAllowed(paths: readonly string[]): Mt5Terminals {
+    const bad = paths.find((p) => !isTerminal64Path(p));
+    if (bad !== undefined) throw new DomainError('VALIDATION_FAILED', `"${bad}" is not the full path of a terminal64.exe`);
+    if (!this.options.allowList) throw new DomainError('NOT_SUPPORTED', 'This MT5 bridge has no settings file to keep an allow-list in');
+    this.options.allowList.write(unique([...paths], (p) => this.key(p)));
+    return this.terminals();
+  }
+
+  /** A connect request's terminal_path: found or allowed, else a 403 that says how to allow it. */
+  checkRequested(path: string): void {
+    if (this.isPermitted(path)) return;
+    const why = isTerminal64Path(path) ? 'is not a MetaTrader 5 terminal this app found or that you allowed' : 'is not the full path of a terminal64.exe';
+    throw new DomainError(
+      'FORBIDDEN',
+      `terminal_path "${path}" ${why}. Only terminals the app finds itself or the owner allows are started: allow it in the app ` +
+        `(Brokers → MetaTrader 5 → Allowed terminals) or with PUT /api/mt5/terminals {"allowed": ["…\\terminal64.exe"]}, ` +
+        'or set ECHO_MT5_TERMINAL; or leave terminal_path out to use a terminal the app found.',
+    );
+  }
+
+  private isPermitted(path: string): boolean {
+    if (!isTerminal64Path(path)) return false;
+    const key = this.key(path);
+    return [...(this.options.allowList?.read() ?? []), ...this.found()].some((p) => this.key(p) === key);
+  }
+
+  /** Paths compare as the OS does: case-insensitive with either slash on Windows. */
+  private key(path: string): string {
+    return this.platform === 'win32' ? win32.normalize(path.trim()).toLowerCase() : posix.normalize(path.trim());
   }
 
   /** Writes the bridge file (port, token) where every terminal's EAs can read it. Windows only; returns its path. */
@@ -180,6 +230,16 @@ export class TerminalLauncher {
     }
     return found;
   }
+}
+
+function unique(paths: string[], key: (path: string) => string): string[] {
+  const seen = new Set<string>();
+  return paths.filter((p) => {
+    const k = key(p);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 function safeReaddir(dir: string): string[] {
