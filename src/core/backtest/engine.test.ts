@@ -187,8 +187,9 @@ describe('sizing and direction (the order policy)', () => {
   it('fixed_cash 1000 at the decision close 100 → 10 units', () => expect(size({ sizing: 'fixed_cash', value: 1000 })).toBe(10));
   it('fixed_cash 950 → 9.5 units, down to the lot step 1 → 9', () => expect(size({ sizing: 'fixed_cash', value: 950 })).toBe(9));
   it('percent_equity 50 % of 1000 at 100 → 5', () => expect(size({ sizing: 'percent_equity', value: 50 })).toBe(5));
-  it('all_equity with 1 % commission: 1000 / (100 × 1.01) = 9.90 → 9', () => expect(size({ sizing: 'all_equity', commissionPct: 1 }, { commissionPct: 1 })).toBe(9));
-  it('all_equity fractional: exactly 1000 / 101', () => expect(size({ sizing: 'all_equity', commissionPct: 1, rounding: 'fractional' }, { commissionPct: 1 })).toBeCloseTo(1000 / 101, 12));
+  // all_equity is sized at the fill (bar 1's open 102), as backtesting.py does, not at the decision close 100.
+  it('all_equity with 1 % commission: 1000 / (102 × 1.01) = 9.71 → 9', () => expect(size({ sizing: 'all_equity', commissionPct: 1 }, { commissionPct: 1 })).toBe(9));
+  it('all_equity fractional: exactly 1000 / (102 × 1.01)', () => expect(size({ sizing: 'all_equity', commissionPct: 1, rounding: 'fractional' }, { commissionPct: 1 })).toBeCloseTo(1000 / (102 * 1.01), 12));
   it('a coin: fixed_cash 1000 at 300 → 3.33333 on the lot step, 3 in whole units', () => {
     const series = bars([[300, 300, 300, 300], [300, 300, 300, 300], [300, 300, 300, 300]]);
     const lots = (rounding: OrderPolicySettings['rounding']) =>

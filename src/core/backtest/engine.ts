@@ -1,6 +1,7 @@
 import type { Instrument } from '../domain/instruments';
 import type { ClosedTrade, Position } from '../domain/trading';
 import { OrderPolicy, type OrderPolicySettings } from '../engine/order-policy';
+import type { RiskCode } from '../domain/trading';
 import { SimulatedExchange, type ExecutionModel } from '../engine/simulated-exchange';
 import { StrategyRunner, type EngineEvent } from '../engine/strategy-runner';
 import type { ResolvedConfig } from '../strategies/params';
@@ -69,6 +70,21 @@ export interface TradeRecord extends ClosedTrade {
   confidence: number | null;
 }
 
+/**
+ * Entries the run refused, by rule: how many, the first refusal's message, the largest size a refused entry asked
+ * for (lots, as sized before rounding) and the highest price at a refusal (the decision bar's close, or the fill
+ * price when all_equity sized the entry at its fill). Plain data: it travels back from a worker.
+ */
+export interface EntryRefusal {
+  code: RiskCode;
+  count: number;
+  message: string;
+  maxLots: number;
+  maxPrice: number;
+  /** Of `count`, entries sized at their fill (all_equity) that bought less than the minimum lot there. */
+  atFill: number;
+}
+
 export interface SleeveResult {
   symbol: string;
   capital: number;
@@ -94,6 +110,8 @@ export interface SleeveResult {
   tradeCount: number;
   signalsGenerated: number;
   signalsFiltered: number;
+  /** Entries refused by the order checks (direction, lot limits, ...), by rule, in order of first refusal. */
+  refusals: EntryRefusal[];
   cancelled: boolean;
 }
 
@@ -119,6 +137,19 @@ export function runSleeve(bars: BarsView & { time: Float64Array; open: Float64Ar
   const wantsConfidence = strategy.indicators !== undefined;
   let signalsGenerated = 0;
   let denied = 0;
+  const refusals = new Map<RiskCode, EntryRefusal>();
+  // Close of the bar the strategy is deciding on (the price a refused entry was sized at).
+  let decisionClose = Number.NaN;
+  const refuse = (code: RiskCode, message: string, lots: number, price: number, atFill: boolean): void => {
+    const r = refusals.get(code);
+    if (r === undefined) refusals.set(code, { code, count: 1, message, maxLots: lots, maxPrice: price, atFill: atFill ? 1 : 0 });
+    else {
+      r.count++;
+      if (lots > r.maxLots) r.maxLots = lots;
+      if (price > r.maxPrice) r.maxPrice = price;
+      if (atFill) r.atFill++;
+    }
+  };
 
   let runner: StrategyRunner | undefined;
   const exchange = new SimulatedExchange(instrument, spec.model, accountRate, {
@@ -141,9 +172,28 @@ export function runSleeve(bars: BarsView & { time: Float64Array; open: Float64Ar
           confidenceOf.set(event.order.clientOrderId, typeof c === 'number' ? c : null);
         }
       }
-    } else if (event.type === 'OrderDenied') denied++;
+    } else if (event.type === 'OrderDenied') {
+      denied++;
+      refuse(event.denial.code, event.denial.message, event.lots, decisionClose, false);
+    }
     spec.onEvent?.(event);
   };
+  const policy = spec.policy.sizing === 'strategy' && spec.policy.direction === 'both' ? undefined : new OrderPolicy(spec.policy, instrument, accountRate);
+  if (policy !== undefined && spec.policy.sizing === 'all_equity') {
+    // all_equity sizes each entry at its fill, with the money there after the fills before it (a reversal's close),
+    // as backtesting.py does: the decision only checked that the close would have bought the minimum lot.
+    exchange.entrySizer = (order, fillPrice, bid) => {
+      const equity = capital + (runner as StrategyRunner).realizedPnl + exchange.floatingPnl(bid);
+      const sized = policy.allEquityLots(policy.availableEquity(equity, exchange.positions), fillPrice);
+      const lots = policy.sendableLots(sized);
+      if (lots === 0) {
+        denied++;
+        const message = `${order.side} entry at ${fillPrice}: all available equity buys ${sized} lots, below ${instrument.symbol}'s minimum of ${instrument.minLot}`;
+        refuse('LOT_TOO_SMALL', message, sized, fillPrice, true);
+      }
+      return lots;
+    };
+  }
   runner = new StrategyRunner({
     taskId: 'backtest',
     orderIdPrefix: 'bt',
@@ -158,9 +208,7 @@ export function runSleeve(bars: BarsView & { time: Float64Array; open: Float64Ar
     accountRate,
     floatingLossThresholdPct: spec.floatingLossThresholdPct ?? null,
     onEvent,
-    ...(spec.policy.sizing === 'strategy' && spec.policy.direction === 'both'
-      ? {}
-      : { policy: new OrderPolicy(spec.policy, instrument, accountRate) }),
+    ...(policy ? { policy } : {}),
   });
 
   const n = view.length;
@@ -227,6 +275,7 @@ export function runSleeve(bars: BarsView & { time: Float64Array; open: Float64Ar
       else work = (sl !== null && (high[i] as number) + spread >= sl) || (tp !== null && (low[i] as number) + spread <= tp);
     }
     if (work) exchange.processBar(t, open[i] as number, high[i] as number, low[i] as number);
+    decisionClose = close[i] as number;
     runner.onBar(view, i);
 
     equity = capital + runner.realizedPnl;
@@ -328,6 +377,7 @@ export function runSleeve(bars: BarsView & { time: Float64Array; open: Float64Ar
     tradeCount: trades.length,
     signalsGenerated,
     signalsFiltered: denied + (strategy.filteredSignals?.() ?? 0),
+    refusals: [...refusals.values()],
     cancelled,
   };
 }

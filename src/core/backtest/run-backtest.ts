@@ -7,6 +7,7 @@ import type { ResolvedConfig } from '../strategies/params';
 import { findStrategy } from '../strategies/registry';
 import type { StrategyDefinition } from '../strategies/strategy';
 import { runSleeve, type RunControl, type SleeveResult, type TradeRecord } from './engine';
+import { runWarnings } from './run-warnings';
 import { summarize, type Summary } from './statistics';
 
 /**
@@ -85,6 +86,8 @@ export interface BacktestResults {
   signals_filtered: number;
   bars: number;
   per_symbol: { symbol: string; bars: number; total_trades: number; total_pnl: number; final_capital: number; roi: number }[];
+  /** What the run found that the figures do not say: refused entries and why, no signal at all (see run-warnings.ts). */
+  warnings: string[];
 }
 
 export interface BacktestOutcome {
@@ -254,6 +257,24 @@ function combine(job: BacktestJob, sleeves: SleeveResult[], instruments: Instrum
       final_capital: round2(s.finalEquity),
       roi: round2(((s.finalEquity - s.capital) / s.capital) * 100),
     })),
+    warnings: runWarnings(
+      { strategy: job.strategy, config: job.config, policy: job.policy, symbols: job.sleeves.length },
+      sleeves.map((s, k) => {
+        const instrument = instruments[k] as Instrument;
+        const refused = s.refusals.reduce((n, r) => n + r.count, 0);
+        const accountRate = accountRateFor(instrument);
+        return {
+          instrument,
+          capital: s.capital,
+          tradeCount: s.tradeCount,
+          signalsGenerated: s.signalsGenerated,
+          strategyFiltered: s.signalsFiltered - refused,
+          tradedBars: s.tradedBars,
+          refusals: s.refusals,
+          ...(accountRate ? { accountRate } : {}),
+        };
+      }),
+    ),
   };
 }
 

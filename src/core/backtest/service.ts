@@ -4,7 +4,8 @@ import { TIMEFRAME_MS, type Timeframe } from '../domain/candles';
 import type { Clock } from '../ports/clock';
 import type { StrategyDefinition } from '../strategies/strategy';
 import type { CandleCache } from './candle-cache';
-import type { BacktestExecutor, BacktestOrdering, BacktestRepository, BacktestRow, BacktestSettings, JobHandle } from './ports';
+import type { BacktestExecutor, JobHandle } from '../ports/backtest-executor';
+import type { BacktestOrdering, BacktestRepository, BacktestRow, BacktestSettings } from '../ports/backtest-repository';
 import { isoTime, type BacktestJob, type BacktestResults, type SleeveJob } from './run-backtest';
 import { firstAtOrAfter } from './shared-series';
 import { checkBacktestRequest, SPEC_TO_TIMEFRAME } from './request-checks';
@@ -290,8 +291,10 @@ export class BacktestService {
     return row.progress;
   }
 
-  private view(row: BacktestRow, results: BacktestResults | null): BacktestView {
+  private view(row: BacktestRow, stored: BacktestResults | null): BacktestView {
     const s = row.settings;
+    // The run's own warnings (refused entries, no signal) join the request's at the top, where scripts look.
+    const { warnings: runWarnings = [], ...results } = stored ?? { warnings: [] };
     return {
       id: row.id,
       name: s.name,
@@ -315,11 +318,11 @@ export class BacktestService {
       warm_up_bars: s.warmUpBars,
       progress: this.progressOf(row),
       error: row.error,
-      warnings: row.warnings,
+      warnings: [...row.warnings, ...runWarnings],
       created_at: row.createdAt,
       started_at: row.startedAt,
       completed_at: row.completedAt,
-      results,
+      results: stored ? (results as Omit<BacktestResults, 'warnings'>) : null,
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { Instrument } from '../domain/instruments';
+import { normalizeLots, type Instrument } from '../domain/instruments';
 import type { Position, RiskDenial, Side } from '../domain/trading';
 
 /**
@@ -91,19 +91,39 @@ export class OrderPolicy {
       case 'percent_equity':
         lots = this.lotsForCash((ctx.equity() * value) / 100, ctx.price);
         break;
-      case 'all_equity': {
-        let committed = 0;
-        for (const p of ctx.positions) committed += p.lots * contractSize * p.entryPrice * this.accountRate(p.entryPrice);
-        const available = ctx.equity() - committed;
-        // notional × (1 + pct) + lots × perLot ≤ available  →  lots ≤ available / (unit cost × contract + perLot)
-        const unitCost = ctx.price * this.accountRate(ctx.price) * (1 + (this.settings.commissionPct ?? 0) / 100);
-        lots = available > 0 ? available / (unitCost * contractSize + (this.settings.commissionPerLot ?? 0)) : 0;
+      case 'all_equity':
+        lots = this.allEquityLots(this.availableEquity(ctx.equity(), ctx.positions), ctx.price);
         break;
-      }
     }
     if (!(lots > 0) || !Number.isFinite(lots)) return 0;
     if (rounding === 'whole_units') lots = Math.floor(lots * contractSize + 1e-9) / contractSize;
     return lots;
+  }
+
+  /** What all_equity may spend: the equity less the entry notional of the positions that stay open. */
+  availableEquity(equity: number, positions: readonly Position[]): number {
+    let committed = 0;
+    for (const p of positions) committed += p.lots * this.instrument.contractSize * p.entryPrice * this.accountRate(p.entryPrice);
+    return equity - committed;
+  }
+
+  /** Lots `available` money buys at `price`, entry commission included (unrounded; 0 when nothing is available). */
+  allEquityLots(available: number, price: number): number {
+    // notional × (1 + pct) + lots × perLot ≤ available  →  lots ≤ available / (unit cost × contract + perLot)
+    const unitCost = price * this.accountRate(price) * (1 + (this.settings.commissionPct ?? 0) / 100);
+    return available > 0 ? available / (unitCost * this.instrument.contractSize + (this.settings.commissionPerLot ?? 0)) : 0;
+  }
+
+  /**
+   * Sized lots as the order is sent: the rounding of the settings, then (unless fractional) down to the lot step;
+   * 0 when that is below the minimum lot (or nothing). Capped at the maximum lot.
+   */
+  sendableLots(sized: number): number {
+    if (!(sized > 0) || !Number.isFinite(sized)) return 0;
+    const { contractSize, maxLot } = this.instrument;
+    const lots = this.settings.rounding === 'whole_units' ? Math.floor(sized * contractSize + 1e-9) / contractSize : sized;
+    if (this.fractional) return Math.min(lots, maxLot);
+    return normalizeLots(this.instrument, lots);
   }
 
   private lotsForCash(cash: number, price: number): number {
