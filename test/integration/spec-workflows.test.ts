@@ -58,8 +58,10 @@ describe('spec workflows against npm run serve', () => {
     const portfolio = await ok('POST', '/api/capital/portfolio', { user_id: 'hedge_fund_001', total_capital: 100000.0, currency: 'USD' });
     expect(portfolio.portfolio_id).toBe(3);
     const trend = await ok('POST', '/api/capital/strategy/allocate', { portfolio_id: 3, strategy_name: 'Trend Following', allocation_amount: 40000.0 });
+    // The workflow's next call takes the id from the top of data, as a script following the document does.
+    expect(trend.strategy_allocation_id).toBe(trend.strategy.strategy_allocation_id);
     await ok('POST', '/api/capital/pairs/allocate', {
-      strategy_allocation_id: trend.strategy.strategy_allocation_id,
+      strategy_allocation_id: trend.strategy_allocation_id,
       pair_allocations: [
         { pair: 'EURUSD', amount: 8000 },
         { pair: 'GBPUSD', amount: 7000 },

@@ -86,6 +86,7 @@ export function createCapitalHandlers(repo: CapitalRepository): CapitalHandlers 
         percentage: input.allocation_percentage,
       });
       return {
+        strategy_allocation_id: result.strategy.strategy.id,
         strategy: strategyView(result.strategy, result.portfolio.portfolio.totalCents),
         portfolio: portfolioView(result.portfolio),
         notes: result.notes,

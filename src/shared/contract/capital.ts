@@ -107,6 +107,10 @@ export const allocateStrategy = defineProcedure({
       path: ['allocation_amount'],
     }),
   output: z.object({
+    strategy_allocation_id: z
+      .number()
+      .int()
+      .describe("the new allocation's id (= strategy.strategy_allocation_id), at the top of data: the workflow's next call, POST /api/capital/pairs/allocate, needs it"),
     strategy: strategyAllocation,
     portfolio: portfolioSummary,
     notes,
