@@ -59,6 +59,9 @@ export class BacktestService {
       ]);
     }
     const { definition, resolution } = checkBacktestRequest(input, this.deps.cache, strategies);
+    // No size given (the form's or a script's defaults): all available equity, which buys the minimum lot of every
+    // shipped instrument from a few thousand dollars, where a fixed cash default could not (a 0.01 lot of gold).
+    const sizing = input.sizing === 'fixed_cash' && input.position_size === undefined ? 'all_equity' : input.sizing;
     const settings: BacktestSettings = {
       name: input.name,
       strategy: definition.name,
@@ -71,7 +74,7 @@ export class BacktestService {
       positionSize: input.position_size ?? null,
       policy: {
         direction: input.direction,
-        sizing: input.sizing,
+        sizing,
         value: input.position_size ?? 0,
         rounding: input.size_rounding,
         commissionPct: input.commission_percent,

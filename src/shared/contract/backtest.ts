@@ -86,13 +86,13 @@ export const createBacktestInput = z
       .positive('position_size must be greater than 0')
       .max(MAX_MONEY, 'position_size is too large')
       .optional()
-      .describe('USD per trade with sizing fixed_cash (the spec); lots with fixed_lots; % of equity with percent_equity; unused otherwise'),
+      .describe('USD per trade with sizing fixed_cash (the spec); lots with fixed_lots; % of equity with percent_equity; unused otherwise. Left out with sizing fixed_cash (the default): all_equity is used, so a run with defaults can buy the minimum lot'),
     sizing: z
       .enum(['fixed_cash', 'fixed_lots', 'percent_equity', 'all_equity', 'strategy'], {
         error: 'sizing must be one of fixed_cash, fixed_lots, percent_equity, all_equity, strategy',
       })
       .default('fixed_cash')
-      .describe('How big each entry is (see position_size); all_equity = all available equity net of entry commission; strategy = the lots the strategy chooses'),
+      .describe('How big each entry is (see position_size); all_equity = all available equity net of entry commission, sized at the fill (as backtesting.py); strategy = the lots the strategy chooses. Default fixed_cash, or all_equity when position_size is left out'),
     size_rounding: z
       .enum(['lot_step', 'whole_units', 'fractional'], { error: 'size_rounding must be one of lot_step, whole_units, fractional' })
       .default('lot_step')
@@ -118,8 +118,8 @@ export const createBacktestInput = z
       .describe('Bars before start_date the strategy sees for its indicators (as a live task warms up), when stored'),
   })
   .refine((v) => v.end_date > v.start_date, { message: 'end_date must be after start_date', path: ['end_date'] })
-  .refine((v) => v.position_size !== undefined || v.sizing === 'all_equity' || v.sizing === 'strategy', {
-    message: 'position_size is required (USD per trade) unless sizing is all_equity or strategy',
+  .refine((v) => v.position_size !== undefined || (v.sizing !== 'fixed_lots' && v.sizing !== 'percent_equity'), {
+    message: 'position_size is required with sizing fixed_lots (lots) or percent_equity (% of equity)',
     path: ['position_size'],
   })
   .refine((v) => v.sizing !== 'percent_equity' || (v.position_size ?? 0) <= 100, {
