@@ -33,6 +33,13 @@ const TIMEFRAME_NAMES: Record<Timeframe, string> = {
   '1M': '1 Minute', '5M': '5 Minutes', '15M': '15 Minutes', '1H': '1 Hour', '4H': '4 Hours', '1D': '1 Day',
 };
 
+/** Why a candles window came back empty, in words a trader can act on. */
+function emptyCandlesNote(symbol: string, timeframe: string, source: string, refusal: string | undefined): string {
+  if (refusal) return refusal;
+  if (source === 'replay') return `No ${symbol} ${timeframe} bars are stored in this window; GET /api/market/candles without from/to shows the stored ones`;
+  return `No ${symbol} history is stored (the prices shown elsewhere are simulated); import it with npm run import`;
+}
+
 export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers {
   const { repo, kernel, feed, strategies } = deps;
 
@@ -217,8 +224,10 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
         .listTasks({ statuses: ['running', 'paused'] })
         .filter((t) => t.pair === input.symbol && t.timeframe === input.timeframe)
         .map((t) => kernel.actorOf(t.id)?.lastBar?.time ?? t.lastBarTime ?? 0);
-      // Never past the symbol's market clock (one clock per symbol for every view), else past the tasks' last bar.
-      const latest = feed.lastClosedBarTime?.(input.symbol, input.timeframe) ?? (live.length ? Math.max(...live) : null);
+      // Never past the symbol's market clock (one clock per symbol for every view), else past the tasks' last bar;
+      // research asks for the stored history of a backtest's range, wherever the replay is.
+      const stored = input.range === 'stored';
+      const latest = stored ? null : (feed.lastClosedBarTime?.(input.symbol, input.timeframe) ?? (live.length ? Math.max(...live) : null));
       const until = input.to !== undefined ? (latest === null ? input.to : Math.min(input.to, latest)) : latest;
       let bars = feed.history(input.symbol, input.timeframe, until, input.limit);
       // A window that reaches the market's now ends with the bar still forming: every chart's last price is the market's.
@@ -226,11 +235,13 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
       if (forming) bars = [...bars, forming].slice(-input.limit);
       if (input.from !== undefined) bars = bars.filter((b) => b.time >= (input.from as number));
       const source = feed.sourceOf(input.symbol, input.timeframe);
+      const note = bars.length ? undefined : emptyCandlesNote(input.symbol, input.timeframe, source, feed.refusal?.(input.symbol, input.timeframe));
       return {
         symbol: input.symbol,
         timeframe: input.timeframe,
         source,
         simulated: source === 'simulated',
+        ...(note ? { note } : {}),
         time: bars.map((b) => b.time),
         open: bars.map((b) => b.open),
         high: bars.map((b) => b.high),

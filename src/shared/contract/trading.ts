@@ -284,12 +284,19 @@ export const candles = defineProcedure({
     from: queryInt('from', Number.MAX_SAFE_INTEGER).optional(),
     to: queryInt('to', Number.MAX_SAFE_INTEGER).optional(),
     limit: queryInt('limit', 20_000).default(2_000),
+    /**
+     * "market" (default): up to the symbol's market clock, ending with the bar still forming (what trading sees);
+     * "stored": the stored history over [from, to] wherever the replay is (research: a backtest's whole range).
+     */
+    range: z.enum(['market', 'stored']).optional(),
   }),
   output: z.object({
     symbol: z.string(),
     timeframe: z.string(),
     source: z.string(),
     simulated: z.boolean(),
+    /** Why no candles came back (a timeframe finer than the stored one, nothing stored in the window), when none did. */
+    note: z.string().optional(),
     time: z.array(z.number()),
     open: z.array(z.number()),
     high: z.array(z.number()),
