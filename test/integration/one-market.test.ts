@@ -115,8 +115,20 @@ describe('one market per symbol on the paper broker', () => {
     // The market watch shows no bar past the market's clock, although the store holds weeks more.
     expect(watch.time.at(-1)).toBeLessThan(m1.time[BARS - 1]!);
 
+    // Research: a backtest's whole range from the stored history, aggregated to its timeframe, past the replay's position.
+    const from = Math.floor(m1.time[0]! / 3_600_000) * 3_600_000; // the first hour's open
+    const to = m1.time[BARS - 1]!;
+    const hours = (await cache.series('XAUUSD', '1H'))!;
+    const research = await call('market.candles', { symbol: 'XAUUSD', timeframe: '1h', from, to, limit: 20_000, range: 'stored' });
+    expect(research.time).toEqual(Array.from(hours.time.subarray(0, hours.length)));
+    expect(research.close).toEqual(Array.from(hours.close.subarray(0, hours.length)));
+    const live = await call('market.candles', { symbol: 'XAUUSD', timeframe: '1h', from, to, limit: 20_000 });
+    expect(live.time.length).toBeLessThan(research.time.length);
+
     // The journal runs on the replay's clock: its events carry 2024 dates like the trades, not today's.
-    const { events } = await call('trading.events', { task_id: fifteen, limit: 50 });
+    // (Bar-driven events: fills, closes, denials. Task lifecycle events go through the event bus on the wall clock.)
+    const { events: all } = await call('trading.events', { task_id: fifteen, limit: 50 });
+    const events = all.filter((e: any) => !e.type.startsWith('Task'));
     expect(events.length).toBeGreaterThan(0);
     for (const e of events) {
       const t = Date.parse(e.time);
@@ -144,5 +156,9 @@ describe('one market per symbol on the paper broker', () => {
       expect(result.error.message).toMatch(/stored from 1H up.*Import 15M/);
     }
     expect((await call('trading.tasks', { session_id: session.session_id })).count).toBe(0);
+    // The research chart of such a run says why it is empty instead of staying blank.
+    const empty = await call('market.candles', { symbol: 'XAGUSD', timeframe: '15M', range: 'stored', from: Date.UTC(2024, 0, 1), to: Date.UTC(2024, 0, 10) });
+    expect(empty.time).toEqual([]);
+    expect(empty.note).toMatch(/stored from 1H up/);
   });
 });

@@ -175,8 +175,14 @@ export const useResearchStore = create<ResearchState>()((set, get) => ({
         from: Date.parse(view.start_date),
         to: Date.parse(view.end_date),
         limit: CHART_BARS,
+        // The run's whole range from the stored history (aggregated to the run's timeframe), wherever a replay is.
+        range: 'stored',
       });
-      if (get().candlesFor === key) set({ candles: { time: c.time, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume } });
+      if (get().candlesFor !== key) return;
+      set({
+        candles: { time: c.time, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume },
+        candlesError: c.time.length ? null : `No ${symbol} ${view.timeframe} candles to draw for this run: ${c.note ?? 'none are stored in its range'}`,
+      });
     } catch (error) {
       if (get().candlesFor === key) set({ candlesError: messageOf(error) });
     }
