@@ -199,6 +199,48 @@ describe('sizing and direction (the order policy)', () => {
     expect(lots('fractional')).toBeCloseTo(1000 / 300, 12);
   });
 
+  it('all_equity sizes a reversal at its fill with the cash after the closing fill (backtesting.py): 10 shares, not 9', () => {
+    // Bar 0 decides BUY (close 100): it fills at bar 1's open 102 with 1000 / 102 = 9.8 → 9 shares (918 spent).
+    // Bar 2 decides the reversal at close 120 (then 1162 of equity would size 1162 / 120 = 9.68 → 9), but bar 3
+    // gaps down to 80: the long closes first at 80 (9 × (80 − 102) = −198, cash 802), then the SELL is sized with
+    // those 802 at 80: 10.025 → 10 shares. Bar 4's close 78 ends it: 10 × (80 − 78) = +20. Final 1000 − 198 + 20.
+    const series = bars([[100, 100, 100, 100], [102, 104, 101, 103], [104, 121, 104, 120], [80, 81, 77, 79], [79, 80, 77, 78]]);
+    const r = run([{ at: 0, do: 'buy' }, { at: 2, do: 'close' }, { at: 2, do: 'sell' }], {}, { sizing: 'all_equity' }, STOCK, series);
+    expect(r.trades.map((t) => [t.side, t.lots, t.entryPrice, t.exitPrice, t.exitReason])).toEqual([
+      ['BUY', 9, 102, 80, 'signal'],
+      ['SELL', 10, 80, 78, 'end_of_data'],
+    ]);
+    expect(r.trades[0]!.pnl).toBeCloseTo(-198, 10);
+    expect(r.trades[1]!.pnl).toBeCloseTo(20, 10);
+    expect(r.finalEquity).toBeCloseTo(822, 10);
+    expect(r.refusals).toEqual([]);
+  });
+
+  it('all_equity: an entry the fill price makes unaffordable is refused there and counted (LOT_TOO_SMALL at the fill)', () => {
+    // 100 of capital: the decision close 100 buys 1 share, the fill at bar 1's open 102 buys 0.98 → nothing.
+    const r = runSleeve(BARS, {
+      instrument: STOCK, definition: scripted([{ at: 0, do: 'buy' }]), config: {}, capital: 100, model: DEFAULT_EXECUTION_MODEL,
+      policy: { ...DEFAULT_ORDER_POLICY, sizing: 'all_equity' }, warmFrom: 0, from: 0, to: BARS.length,
+    });
+    expect(r.trades).toEqual([]);
+    expect(r.signalsGenerated).toBe(1);
+    expect(r.signalsFiltered).toBe(1);
+    expect(r.refusals).toHaveLength(1);
+    expect(r.refusals[0]).toMatchObject({ code: 'LOT_TOO_SMALL', count: 1, atFill: 1, maxPrice: 102 });
+    expect(r.refusals[0]!.maxLots).toBeCloseTo(100 / 102, 12);
+  });
+
+  it('refused entries are counted by rule with the largest size asked and the highest price (decision close)', () => {
+    // fixed_cash 50 at closes 100, 103, 101 → 0.5, 0.485…, 0.495… shares: below the 1-share minimum, three times.
+    const r = run([{ at: 0, do: 'buy' }, { at: 1, do: 'buy' }, { at: 2, do: 'sell' }], {}, { sizing: 'fixed_cash', value: 50 });
+    expect(r.trades).toEqual([]);
+    expect(r.refusals).toHaveLength(1);
+    expect(r.refusals[0]).toMatchObject({ code: 'LOT_TOO_SMALL', count: 3, atFill: 0, maxPrice: 103 });
+    expect(r.refusals[0]!.maxLots).toBeCloseTo(0.5, 12);
+    const both = run([{ at: 0, do: 'sell' }, { at: 1, do: 'buy' }], {}, { direction: 'long_only', sizing: 'fixed_cash', value: 50 });
+    expect(both.refusals.map((x) => [x.code, x.count])).toEqual([['DIRECTION_NOT_ALLOWED', 1], ['LOT_TOO_SMALL', 1]]);
+  });
+
   it('long_only refuses a SELL entry (counted as filtered), short_only a BUY entry', () => {
     const longOnly = run([{ at: 0, do: 'sell' }, { at: 1, do: 'buy' }], {}, { direction: 'long_only' });
     expect(longOnly.trades.map((t) => t.side)).toEqual(['BUY']);
