@@ -1,5 +1,8 @@
-import { procedures, type Procedure } from '../../../../shared/contract/index';
-import { TRANSPORT_LABEL } from '../../api/client';
+import { useState } from 'react';
+import { isDomainError, procedures, type Procedure } from '../../../../shared/contract/index';
+import { api, TRANSPORT_LABEL } from '../../api/client';
+import type { ActionOutcome } from '../../stores/portfolio-store';
+import { FormFeedback } from '../common/FormFeedback';
 import { formatDuration } from '../../lib/format';
 import { useConnectionStore } from '../../stores/connection-store';
 import { Panel } from '../common/Panel';
@@ -16,13 +19,15 @@ export function ApiWorkspace() {
   return (
     <div className="api-page" data-testid="api-workspace">
       <HealthPanel />
+      <TokenPanel />
       <Panel title="Scripting" bodyClassName="padded">
         <p>
           Every endpoint but <code>/health</code> needs the API token, sent as <code>Authorization: Bearer &lt;token&gt;</code> or{' '}
-          <code>X-API-Key: &lt;token&gt;</code>. The token is the file <code>api-token</code> in the data directory; its path is
-          printed by <code>npm run serve</code> at start. Only loopback hosts are answered.
+          <code>X-API-Key: &lt;token&gt;</code>. The token is the file <code>api-token</code> in the data folder;{' '}
+          <code>npm run -s token</code> prints it (add <code>-- --data-dir DIR</code> for another folder). Only loopback hosts are
+          answered.
         </p>
-        <pre className="snippet">{`TOKEN=$(cat <data-dir>/api-token)
+        <pre className="snippet">{`TOKEN=$(npm run -s token)
 curl -s ${origin}/api/capital/portfolios \\
   -H "Authorization: Bearer $TOKEN"`}</pre>
         <pre className="snippet">{`curl -s -X POST ${origin}/api/capital/strategy/allocate \\
@@ -88,6 +93,58 @@ curl -s ${origin}/api/capital/portfolios \\
         </table>
       </Panel>
     </div>
+  );
+}
+
+/** Rotating the token: the old one and every browser sign-in stop working at once (a browser that rotates keeps its own). */
+function TokenPanel() {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
+  const rotate = async () => {
+    setBusy(true);
+    try {
+      await api.system.rotateApiToken({});
+      setOutcome({
+        ok: true,
+        message: 'New API token in effect: scripts using the old token and other signed-in browsers are refused from now on.',
+        notes: ['Scripts: read the new token with npm run -s token.'],
+      });
+    } catch (error) {
+      setOutcome({ ok: false, code: isDomainError(error) ? error.code : 'UNKNOWN', message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      setBusy(false);
+      setConfirming(false);
+    }
+  };
+  return (
+    <Panel
+      title="API token"
+      aside={
+        confirming ? (
+          <span>
+            <button type="button" className="btn small danger" disabled={busy} onClick={() => void rotate()} data-testid="rotate-token-confirm">
+              Rotate now
+            </button>{' '}
+            <button type="button" className="btn small" disabled={busy} onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </span>
+        ) : (
+          <button type="button" className="btn small" onClick={() => setConfirming(true)} data-testid="rotate-token">
+            Rotate token…
+          </button>
+        )
+      }
+      bodyClassName="padded"
+    >
+      <p>
+        One token opens the whole local API. Rotate it if it may have leaked: a new token replaces it, scripts using the old one
+        and every other signed-in browser are refused at once, and browser sign-ins expire after 7 days anyway. From a terminal:{' '}
+        <code>npm run token -- --rotate</code>.
+      </p>
+      <FormFeedback outcome={outcome} testId="rotate-token-feedback" />
+    </Panel>
   );
 }
 

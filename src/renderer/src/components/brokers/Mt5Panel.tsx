@@ -1,4 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { isDomainError, type OutputOf } from '../../../../shared/contract/index';
+import { api } from '../../api/client';
 import { MT5_STATE_LABEL, mt5Tone, useBrokersStore, type Mt5Status } from '../../stores/brokers-store';
 import type { ActionOutcome } from '../../stores/portfolio-store';
 import { FormFeedback } from '../common/FormFeedback';
@@ -231,6 +233,77 @@ export function Mt5Panel() {
         </>
       )}
       <ConnectForm status={status} />
+      <AllowedTerminals />
     </Panel>
+  );
+}
+
+type Terminals = OutputOf<'mt5.terminals'>;
+
+/**
+ * Which terminal64.exe Connect may start: the ones the app found, and the owner's allow-list (set here, or with
+ * PUT /api/mt5/terminals). A terminal_path in a connect request that is on neither list is refused.
+ */
+function AllowedTerminals() {
+  const [terminals, setTerminals] = useState<Terminals | null>(null);
+  const [draft, setDraft] = useState('');
+  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    let live = true;
+    api.mt5.terminals({}).then(
+      (t) => {
+        if (!live) return;
+        setTerminals(t);
+        setDraft(t.allowed.join('\n'));
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  async function save() {
+    setBusy(true);
+    try {
+      const allowed = draft.split('\n').map((line) => line.trim()).filter(Boolean);
+      const t = await api.mt5.allowTerminals({ allowed });
+      setTerminals(t);
+      setDraft(t.allowed.join('\n'));
+      setOutcome({ ok: true, message: `${t.allowed.length} terminal(s) allowed.`, notes: [] });
+    } catch (error) {
+      setOutcome({ ok: false, code: isDomainError(error) ? error.code : 'UNKNOWN', message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <details className="mt5-terminals" data-testid="mt5-terminals">
+      <summary>Allowed terminals</summary>
+      <p className="faint">
+        Connect starts only a <code>terminal64.exe</code> the app found or one listed here (full paths, one per line).
+        {terminals && !terminals.can_launch && ' This computer is not Windows: start MetaTrader yourself and attach EchoBridge.'}
+      </p>
+      <p>
+        Found:{' '}
+        {terminals?.found.length ? terminals.found.map((p) => <code key={p} className="path">{p} </code>) : <span className="dim">none</span>}
+      </p>
+      <textarea
+        className="input mono"
+        rows={3}
+        placeholder="C:\\Program Files\\MetaTrader 5\\terminal64.exe"
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        data-testid="mt5-allowed-terminals"
+      />
+      <div className="mt5-actions">
+        <button type="button" className="btn small" disabled={busy} onClick={() => void save()} data-testid="mt5-allowed-save">
+          Save list
+        </button>
+      </div>
+      <FormFeedback outcome={outcome} testId="mt5-allowed-feedback" />
+    </details>
   );
 }

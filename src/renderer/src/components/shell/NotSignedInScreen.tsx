@@ -8,7 +8,10 @@ export function NotSignedInScreen() {
           This browser is not signed in to Echo Workstation. Open the one-time sign-in link printed by <code>npm run serve</code>{' '}
           when it started (it looks like <code>http://127.0.0.1:8000/?login=…</code>).
         </p>
-        <p>Each link works once. Restart the server for a new one. Scripts use the API token from the data directory instead.</p>
+        <p>
+          Each link works once; restart the server for a new one. A sign-in lasts 7 days and ends at once when the API token is
+          rotated. Scripts use the API token instead (<code>npm run -s token</code> prints it).
+        </p>
       </div>
     </div>
   );
