@@ -37,6 +37,8 @@ function normal(key: number, k: number, lane: number): number {
   return Math.sqrt(-2 * Math.log(uniform(key, k, lane))) * Math.cos(2 * Math.PI * uniform(key, k, lane + 1));
 }
 
+const CHECKPOINT_EVERY = 4096;
+
 export class SimulatedMarket {
   private readonly key: number;
   private readonly step: number;
@@ -46,6 +48,8 @@ export class SimulatedMarket {
   /** Cache of the log-price path: logClose of bar `cachedIndex`. */
   private cachedIndex = -1;
   private cachedLog: number;
+  /** logClose of bar k × CHECKPOINT_EVERY, so a step back in time does not recompute the path from bar 0. */
+  private readonly checkpoints: number[] = [];
 
   constructor(seed: number, readonly symbol: string, readonly timeframe: Timeframe) {
     this.key = hash32(`${seed}:${symbol}:${timeframe}`);
@@ -68,13 +72,16 @@ export class SimulatedMarket {
 
   private logCloseOf(index: number): number {
     if (index < this.cachedIndex) {
-      this.cachedIndex = -1;
-      this.cachedLog = this.mean;
+      // Back in time (a chart, a warm-up): restart from the nearest checkpoint, not from bar 0.
+      const c = Math.min(Math.floor(index / CHECKPOINT_EVERY), this.checkpoints.length - 1);
+      this.cachedIndex = c >= 0 ? c * CHECKPOINT_EVERY : -1;
+      this.cachedLog = c >= 0 ? (this.checkpoints[c] as number) : this.mean;
     }
     // Mean-reverting log price, so years of simulation stay in a plausible range.
     while (this.cachedIndex < index) {
       this.cachedIndex++;
       this.cachedLog += 0.002 * (this.mean - this.cachedLog) + this.sigma * normal(this.key, this.cachedIndex, 0);
+      if (this.cachedIndex === this.checkpoints.length * CHECKPOINT_EVERY) this.checkpoints.push(this.cachedLog);
     }
     return this.cachedLog;
   }
