@@ -311,7 +311,7 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
       return {
         bars_per_second: feed.speed ?? 0,
         broker: 'paper',
-        note: 'With no broker connected, tasks trade on the paper broker: stored history is replayed at this speed, or a seeded simulated market (labelled SIMULATED) where nothing is stored',
+        note: "With no broker connected, tasks trade on the paper broker: each symbol's finest stored timeframe is replayed on one clock at this many bars per second of the shortest timeframe traded on it (longer timeframes aggregated from it), or a seeded simulated 1M market (labelled SIMULATED) where nothing is stored",
       };
     },
 
