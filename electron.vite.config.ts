@@ -27,8 +27,8 @@ const main: MainViteConfig = {
     {
       input: {
         index: resolve(root, 'src/main/index.ts'),
-        // Backtest worker threads load out/main/backtest-worker.js (see src/adapters/workers/backtest-pool.ts).
-        'backtest-worker': resolve(root, 'src/adapters/workers/backtest-worker.ts'),
+        // Backtest worker threads load out/main/backtest-worker.js (see src/server/workers/worker-entry.ts).
+        'backtest-worker': resolve(root, 'src/server/workers/backtest-worker.ts'),
       },
     },
   ),

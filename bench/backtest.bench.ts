@@ -1,6 +1,7 @@
 import { DataFrame } from 'data-forge';
 import { backtest as grademarkBacktest, type IBar, type IStrategy } from 'grademark';
 import { BacktestWorkerPool } from '../src/adapters/workers/backtest-pool';
+import { backtestWorkerEntry } from '../src/server/workers/worker-entry';
 import { runSleeve } from '../src/core/backtest/engine';
 import { executeBacktest, type BacktestJob, type SeriesColumns } from '../src/core/backtest/run-backtest';
 import { allocateSharedSeries } from '../src/core/backtest/shared-series';
@@ -291,7 +292,7 @@ const bench: Bench = async (report) => {
   }
   const rates: Record<number, number> = {};
   for (const size of [1, 2]) {
-    const pool = new BacktestWorkerPool({ size });
+    const pool = new BacktestWorkerPool({ size, entry: backtestWorkerEntry() });
     try {
       // Warm every worker (thread start, TypeScript loading, JIT) before timing.
       await Promise.all(Array.from({ length: size * 2 }, (_, k) => pool.run(grid[k % grid.length] as BacktestJob, () => {}).done));

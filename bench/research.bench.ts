@@ -1,4 +1,5 @@
 import { BacktestWorkerPool } from '../src/adapters/workers/backtest-pool';
+import { backtestWorkerEntry } from '../src/server/workers/worker-entry';
 import { PoolResearchExecutor } from '../src/adapters/workers/research-executor';
 import { executeBacktest, type BacktestJob } from '../src/core/backtest/run-backtest';
 import { allocateSharedSeries } from '../src/core/backtest/shared-series';
@@ -6,7 +7,8 @@ import { DEFAULT_ORDER_POLICY } from '../src/core/engine/order-policy';
 import { DEFAULT_EXECUTION_MODEL } from '../src/core/engine/simulated-exchange';
 import { runMonteCarlo } from '../src/core/research/monte-carlo';
 import { choosePoints, ParameterSpace } from '../src/core/research/parameter-space';
-import { inlineExecutor, Limiter, optimize, type ResearchExecutor } from '../src/core/research/runner';
+import type { ResearchExecutor } from '../src/core/ports/research-executor';
+import { inlineExecutor, Limiter, optimize } from '../src/core/research/runner';
 import { resolveConfig } from '../src/core/strategies/params';
 import { findStrategy } from '../src/core/strategies/registry';
 import { loadCandles } from '../test/kit/candles';
@@ -64,8 +66,8 @@ const bench: Bench = async (report) => {
     optimize({ job, space, points, metric: 'sharpe_ratio', executor, limiter: new Limiter(executor.concurrency), signal: new AbortController().signal });
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
-  const one = new BacktestWorkerPool({ size: 1 });
-  const two = new BacktestWorkerPool({ size: 2 });
+  const one = new BacktestWorkerPool({ size: 1, entry: backtestWorkerEntry() });
+  const two = new BacktestWorkerPool({ size: 2, entry: backtestWorkerEntry() });
   try {
     const executors = { inline: await inlineExecutor(), one: new PoolResearchExecutor(one), two: new PoolResearchExecutor(two) };
     const rates: Record<keyof typeof executors, number[]> = { inline: [], one: [], two: [] };

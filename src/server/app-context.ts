@@ -31,6 +31,7 @@ import { CandleCache } from '../core/backtest/candle-cache';
 import { BacktestService } from '../core/backtest/service';
 import { createSqliteBacktestRepository } from '../adapters/persistence/sqlite/backtest-repository';
 import { BacktestWorkerPool } from '../adapters/workers/backtest-pool';
+import { backtestWorkerEntry } from './workers/worker-entry';
 import { createSqliteSignalRepository } from '../adapters/persistence/sqlite/signal-repository';
 import { createSqlitePaperTradingRepository } from '../adapters/persistence/sqlite/paper-trading-repository';
 import { createSignalRecorder } from '../core/engine/signal-recorder';
@@ -179,7 +180,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   });
   paperAccount.attach(kernel);
   // Backtests run in a worker pool on candles shared through SharedArrayBuffers (see core/backtest).
-  const backtestPool = new BacktestWorkerPool();
+  const backtestPool = new BacktestWorkerPool({ entry: backtestWorkerEntry() });
   const backtestRepo = createSqliteBacktestRepository(db);
   const candleCache = new CandleCache(store);
   const backtests = new BacktestService({

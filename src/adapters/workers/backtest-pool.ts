@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { BacktestExecutor, JobHandle, JobOutcome } from '../../core/backtest/ports';
-import type { BacktestJob } from '../../core/backtest/run-backtest';
+import type { BacktestExecutor, BacktestJob, JobHandle, JobOutcome } from '../../core/ports/backtest-executor';
 import { CONTROL_CANCEL, CONTROL_DONE, CONTROL_SLOTS, type PoolRequest, type PoolResponse } from './protocol';
 
 /**
@@ -16,8 +13,9 @@ import { CONTROL_CANCEL, CONTROL_DONE, CONTROL_SLOTS, type PoolRequest, type Poo
  * - Each job has a 16-byte shared control block: the pool sets "cancel", the worker writes its progress (bars
  *   done) there and polls "cancel" every 65,536 bars, so cancelling and progress cost no messages.
  *
- * Threads run src/adapters/workers/backtest-worker.ts (through tsx when running from source), or the bundled
- * backtest-worker.js next to the bundle in a build.
+ * Threads run the module the composition root names (src/server/workers/backtest-worker.ts through tsx when running
+ * from source, the bundled backtest-worker.js in a build: server/workers/worker-entry.ts): the worker runs core
+ * compute, which this adapter may not import.
  */
 
 /** What a named worker task (runTask) ends with; `value` is undefined when it was cancelled before it ran. */
@@ -36,14 +34,14 @@ export interface TaskHandle<T> {
 
 export interface PoolOptions {
   size?: number;
-  /** The worker module; by default the bundled .js next to this file, else the .ts source through tsx. */
-  entry?: URL;
+  /** The worker module: a .js file, or a .ts source loaded through tsx. */
+  entry: URL;
 }
 
 interface Task {
   id: number;
   job: BacktestJob;
-  /** A named worker task (worker-tasks.ts) instead of a backtest job. */
+  /** A named worker task (server/workers/worker-tasks.ts) instead of a backtest job. */
   named?: { kind: string; payload: unknown };
   control: Int32Array;
   onStart: () => void;
@@ -72,12 +70,6 @@ import('tsx/esm/api')
   .catch((error) => { console.error(error); process.exit(1); });
 `;
 
-function workerEntry(): { url: URL; typescript: boolean } {
-  const bundled = new URL('./backtest-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(bundled))) return { url: bundled, typescript: false };
-  return { url: new URL('./backtest-worker.ts', import.meta.url), typescript: true };
-}
-
 export class BacktestWorkerPool implements BacktestExecutor {
   readonly size: number;
   private readonly slots: Slot[] = [];
@@ -86,9 +78,9 @@ export class BacktestWorkerPool implements BacktestExecutor {
   private nextId = 1;
   private closed = false;
 
-  constructor(options: PoolOptions = {}) {
+  constructor(options: PoolOptions) {
     this.size = Math.max(1, options.size ?? defaultPoolSize());
-    this.entry = options.entry ? { url: options.entry, typescript: options.entry.pathname.endsWith('.ts') } : workerEntry();
+    this.entry = { url: options.entry, typescript: options.entry.pathname.endsWith('.ts') };
   }
 
   run(job: BacktestJob, onStart: () => void): JobHandle {
@@ -115,7 +107,7 @@ export class BacktestWorkerPool implements BacktestExecutor {
   }
 
   /**
-   * Runs a named worker task (see worker-tasks.ts: research jobs' backtest batches and Monte Carlo) on the same threads
+   * Runs a named worker task (see server/workers/worker-tasks.ts: research jobs' backtest batches and Monte Carlo) on the same threads
    * and queue as backtests, with the same control block for cancel and progress. The payload is cloned to the thread
    * (SharedArrayBuffer-backed arrays in it are shared, not copied).
    */

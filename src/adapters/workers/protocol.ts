@@ -6,9 +6,12 @@ export const CONTROL_STARTED = 1;
 export const CONTROL_DONE = 2;
 export const CONTROL_SLOTS = 4;
 
+/** Progress of a Monte Carlo task in CONTROL_DONE: paths done per million (an Int32 holds it exactly). */
+export const MONTE_CARLO_PROGRESS_SCALE = 1_000_000;
+
 export type PoolRequest =
   | { type: 'run'; id: number; job: unknown; control: Int32Array }
-  /** Other CPU-heavy work (research jobs): `kind` names a function of worker-tasks.ts, `payload` is its input. */
+  /** Other CPU-heavy work (research jobs): `kind` names a function of server/workers/worker-tasks.ts, `payload` is its input. */
   | { type: 'task'; id: number; kind: string; payload: unknown; control: Int32Array };
 
 export type PoolResponse =

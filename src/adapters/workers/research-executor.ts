@@ -1,8 +1,6 @@
-import type { MonteCarloResults, MonteCarloTask } from '../../core/research/monte-carlo';
-import type { ResearchExecutor } from '../../core/research/runner';
-import type { EvaluateResult, EvaluateTask } from '../../core/research/tasks';
+import type { EvaluateResult, EvaluateTask, MonteCarloResults, MonteCarloTask, ResearchExecutor } from '../../core/ports/research-executor';
 import type { BacktestWorkerPool, TaskHandle } from './backtest-pool';
-import { MONTE_CARLO_PROGRESS_SCALE } from './worker-tasks';
+import { MONTE_CARLO_PROGRESS_SCALE } from './protocol';
 
 /**
  * Research jobs on the backtest worker pool: every batch of backtests and every Monte Carlo simulation is a named

@@ -14,9 +14,10 @@ import type { CandleCache } from '../backtest/candle-cache';
 import { isoTime } from '../backtest/run-backtest';
 import { metricValue, type OptimizationMetric, type SummaryFigures } from '../research/metrics';
 import { choosePoints, ParameterSpace, resolveSearch, type ParamValue } from '../research/parameter-space';
-import type { BacktestTradesSource, ResearchKind, ResearchRecord } from '../research/ports';
+import type { BacktestTradesSource, ResearchKind, ResearchRecord } from '../ports/research-repository';
 import { parameterAxes, prepareRun, type BacktestFields, type PreparedRun, type StrategyCatalog } from '../research/prepare';
-import { CancelledError, Limiter, optimize, usableWindows, walkForward, type ResearchExecutor } from '../research/runner';
+import type { ResearchExecutor } from '../ports/research-executor';
+import { CancelledError, Limiter, optimize, usableWindows, walkForward } from '../research/runner';
 import type { ResearchService } from '../research/service';
 import { buildWindows, DAY_MS, inclusiveDays, windowMetrics } from '../research/walk-forward';
 

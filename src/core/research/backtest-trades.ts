@@ -1,6 +1,6 @@
-import type { BacktestRepository } from '../backtest/ports';
+import type { BacktestRepository } from '../ports/backtest-repository';
 import type { BacktestResults } from '../backtest/run-backtest';
-import type { BacktestTradesSource } from './ports';
+import type { BacktestTradesSource } from '../ports/research-repository';
 
 /**
  * A stored backtest's closed trades for Monte Carlo: net P&L per trade (USD, as the results show it, to the cent) in

@@ -1,8 +1,7 @@
 import type { BacktestJob } from '../backtest/run-backtest';
 import { compareRanked, metricScore, type OptimizationMetric, type SummaryFigures } from './metrics';
-import type { MonteCarloResults, MonteCarloTask } from './monte-carlo';
 import type { ParameterSpace, ParamValue } from './parameter-space';
-import type { EvaluateResult, EvaluateTask } from './tasks';
+import type { ResearchExecutor } from '../ports/research-executor';
 import { lowerBoundTime, overallMetrics, type OverallMetrics, type WindowBounds } from './walk-forward';
 
 /**
@@ -10,14 +9,6 @@ import { lowerBoundTime, overallMetrics, type OverallMetrics, type WindowBounds 
  * to the executor (the worker pool) and ranks what comes back; every backtest and every Monte Carlo path runs in
  * the executor.
  */
-
-/** Where the CPU-heavy tasks run: the worker pool in the app, inline in unit tests. */
-export interface ResearchExecutor {
-  /** How many tasks can run at the same time (the pool's workers). */
-  readonly concurrency: number;
-  evaluate(task: EvaluateTask, signal?: AbortSignal): Promise<EvaluateResult>;
-  monteCarlo(task: MonteCarloTask, signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<MonteCarloResults | null>;
-}
 
 export class CancelledError extends Error {
   override readonly name = 'CancelledError';

@@ -1,6 +1,6 @@
 import { DomainError, isDomainError } from '../../shared/contract/errors';
 import type { Clock } from '../ports/clock';
-import type { NewResearchRecord, ResearchKind, ResearchRecord, ResearchRepository, ResearchStatus } from './ports';
+import type { NewResearchRecord, ResearchKind, ResearchRecord, ResearchRepository, ResearchStatus } from '../ports/research-repository';
 import { CancelledError } from './runner';
 
 /**

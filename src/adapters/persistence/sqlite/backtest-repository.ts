@@ -1,4 +1,4 @@
-import type { BacktestListQuery, BacktestRepository, BacktestRow, BacktestSettings, BacktestStatus } from '../../../core/backtest/ports';
+import type { BacktestListQuery, BacktestRepository, BacktestRow, BacktestSettings, BacktestStatus } from '../../../core/ports/backtest-repository';
 import type { SqliteDatabase } from './database';
 
 interface Row {

@@ -1,4 +1,4 @@
-import type { NewResearchRecord, ResearchKind, ResearchRecord, ResearchRepository, ResearchStatus } from '../../../core/research/ports';
+import type { NewResearchRecord, ResearchKind, ResearchRecord, ResearchRepository, ResearchStatus } from '../../../core/ports/research-repository';
 import type { SqliteDatabase } from './database';
 
 interface ResearchRow {

@@ -1,9 +1,7 @@
 import type { OrderPolicySettings } from '../engine/order-policy';
 import type { ExecutionModel } from '../engine/simulated-exchange';
-import type { RunControl } from './engine';
-import { executeBacktest, type BacktestJob } from './run-backtest';
 
-/** What the backtest service needs from storage and from the worker pool. */
+/** Where backtests are kept (SQLite in the app): what the backtest service needs from storage. */
 
 export type BacktestStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED';
 
@@ -58,55 +56,4 @@ export interface BacktestRepository {
   finish(id: number, outcome: { status: 'COMPLETED' | 'FAILED'; completedAt: string; progress: number; error: string | null; summaryJson: string | null; resultsJson: string | null }): void;
   delete(id: number): boolean;
   idsWithStatus(status: BacktestStatus): number[];
-}
-
-export interface JobOutcome {
-  resultsJson: string;
-  summaryJson: string;
-  cancelled: boolean;
-}
-
-export interface JobHandle {
-  /** Settles when the job ends; rejects with the error when it failed. */
-  readonly done: Promise<JobOutcome>;
-  /** Cooperative: the run stops at its next progress check (every 65,536 bars). */
-  cancel(): void;
-  /** Bars processed so far (traded bars, all symbols). */
-  barsDone(): number;
-}
-
-/** Runs backtest jobs off the thread that serves the API (a worker pool), or inline for tests. */
-export interface BacktestExecutor {
-  run(job: BacktestJob, onStart: () => void): JobHandle;
-  close(): Promise<void>;
-}
-
-/** The work a worker does for one job: the backtest, serialized there (not on the API thread). */
-export function runJobToJson(job: BacktestJob, control?: RunControl): JobOutcome {
-  const { results, cancelled } = executeBacktest(job, control);
-  return { resultsJson: JSON.stringify(results), summaryJson: JSON.stringify(results.summary), cancelled };
-}
-
-/**
- * Runs each job on this thread, after a turn of the event loop. Only for tests and as a fallback where worker
- * threads are unavailable: a long backtest blocks the event loop while it runs.
- */
-export class InlineBacktestExecutor implements BacktestExecutor {
-  run(job: BacktestJob, onStart: () => void): JobHandle {
-    let cancelled = false;
-    let bars = 0;
-    const done = new Promise<JobOutcome>((resolve, reject) => {
-      setImmediate(() => {
-        try {
-          onStart();
-          resolve(runJobToJson(job, { shouldStop: () => cancelled, progress: (n) => (bars = n) }));
-        } catch (error) {
-          reject(error);
-        }
-      });
-    });
-    return { done, cancel: () => (cancelled = true), barsDone: () => bars };
-  }
-
-  async close(): Promise<void> {}
 }

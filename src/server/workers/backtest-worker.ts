@@ -1,10 +1,14 @@
 import { parentPort } from 'node:worker_threads';
-import { runJobToJson } from '../../core/backtest/ports';
-import type { BacktestJob } from '../../core/backtest/run-backtest';
-import { CONTROL_CANCEL, CONTROL_DONE, CONTROL_STARTED, type PoolRequest, type PoolResponse } from './protocol';
+import { CONTROL_CANCEL, CONTROL_DONE, CONTROL_STARTED, type PoolRequest, type PoolResponse } from '../../adapters/workers/protocol';
+import { runJobToJson } from '../../core/backtest/inline-executor';
+import type { BacktestJob } from '../../core/ports/backtest-executor';
 import { WORKER_TASKS } from './worker-tasks';
 
 /**
+ * The entry point of a backtest worker thread (the pool in adapters/workers starts it). Like headless.ts it is a
+ * composition root, so it lives in server/: it is what runs the core's compute (core/backtest, core/research) on
+ * the thread, which an adapter may not import (adapters see only core/ports and core/domain).
+ *
  * A backtest worker thread: runs jobs one at a time. Candle columns arrive as views on SharedArrayBuffers (the
  * same memory as the API thread's cache, not a copy); cancel and progress go through a small shared Int32Array
  * that both threads read and write with Atomics, so neither needs a message for them.

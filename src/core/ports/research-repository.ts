@@ -1,6 +1,6 @@
 /**
  * What research jobs need from outside core: somewhere to keep them (SQLite in the app) and a completed backtest's
- * trades (the backtest store). Kept beside the research code they serve.
+ * trades (the backtest store).
  */
 
 export type ResearchKind = 'optimization' | 'walkforward' | 'montecarlo';

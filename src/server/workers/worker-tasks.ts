@@ -1,15 +1,12 @@
 import { evaluateTask, monteCarloTask, type EvaluateTask } from '../../core/research/tasks';
 import type { MonteCarloTask } from '../../core/research/monte-carlo';
-import { CONTROL_CANCEL, CONTROL_DONE } from './protocol';
+import { CONTROL_CANCEL, CONTROL_DONE, MONTE_CARLO_PROGRESS_SCALE } from '../../adapters/workers/protocol';
 
 /**
  * Named tasks a pool thread runs besides backtest jobs (BacktestWorkerPool.runTask): research jobs' work. Each gets
  * its payload and the job's shared control block: it polls CONTROL_CANCEL and writes its progress to CONTROL_DONE.
  */
 export type WorkerTask = (payload: unknown, control: Int32Array) => { value: unknown; cancelled: boolean };
-
-/** Progress of a Monte Carlo task in CONTROL_DONE: paths done per million (an Int32 holds it exactly). */
-export const MONTE_CARLO_PROGRESS_SCALE = 1_000_000;
 
 export const WORKER_TASKS: Readonly<Record<string, WorkerTask>> = {
   /** Backtests of one job with several parameter sets (summaries only). */
