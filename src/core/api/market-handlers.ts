@@ -9,6 +9,7 @@ import { SimpleMovingAverage } from '../indicators/simple-moving-average';
 import { ZScore } from '../indicators/z-score';
 import type { TaskRecord } from '../ports/trading-repository';
 import type { TradingHandlerDeps } from './trading-handlers';
+import { money, px } from './view-numbers';
 
 type MarketHandlers = Pick<Handlers, 'market.overlays'>;
 type Series = OverlaysOutput['series'][number];
@@ -109,13 +110,13 @@ export function createMarketHandlers(deps: TradingHandlerDeps): MarketHandlers {
       const markers: OverlaysOutput['markers'] = [];
       for (const t of repo.listTrades({ taskId: task.id, limit: 100_000 })) {
         const base = { position_id: t.positionId, side: t.side, lots: t.lots, open: false };
-        if (inWindow(t.entryTime)) markers.push({ ...base, kind: 'entry', time: t.entryTime, price: t.entryPrice, reason: null, pnl: null });
-        if (inWindow(t.exitTime)) markers.push({ ...base, kind: 'exit', time: t.exitTime, price: t.exitPrice, reason: t.exitReason, pnl: t.pnl });
+        if (inWindow(t.entryTime)) markers.push({ ...base, kind: 'entry', time: t.entryTime, price: px(t.symbol, t.entryPrice), reason: null, pnl: null });
+        if (inWindow(t.exitTime)) markers.push({ ...base, kind: 'exit', time: t.exitTime, price: px(t.symbol, t.exitPrice), reason: t.exitReason, pnl: money(t.pnl) });
       }
       const open = actor ? actor.runner.positions : repo.listPositions({ taskId: task.id });
       for (const p of open) {
         if (inWindow(p.entryTime)) {
-          markers.push({ position_id: p.id, kind: 'entry', side: p.side, time: p.entryTime, price: p.entryPrice, lots: p.lots, reason: null, pnl: null, open: true });
+          markers.push({ position_id: p.id, kind: 'entry', side: p.side, time: p.entryTime, price: px(p.symbol, p.entryPrice), lots: p.lots, reason: null, pnl: null, open: true });
         }
       }
       markers.sort((a, b) => a.time - b.time);
@@ -130,7 +131,7 @@ export function createMarketHandlers(deps: TradingHandlerDeps): MarketHandlers {
         series: studies.map((s, k) => ({ key: s.key, label: s.label, pane: s.pane, values: values[k] as (number | null)[] })),
         thresholds,
         markers,
-        levels: openLevels(open, actor?.runner.indicators() ?? {}, gridRoom(task, open.length)),
+        levels: openLevels(open, actor?.runner.indicators() ?? {}, gridRoom(task, open.length)).map((l) => ({ ...l, price: px(task.pair, l.price) })),
       };
     },
   };

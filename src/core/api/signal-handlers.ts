@@ -8,6 +8,7 @@ import type { PaperTradingRepository } from '../ports/paper-trading-repository';
 import type { SignalFilter, SignalRecord, SignalRepository } from '../ports/signal-repository';
 import type { TradingRepository } from '../ports/trading-repository';
 import { engineTimeframe, unrealized, type PaperAccount } from '../engine/paper-account';
+import { px, round } from './view-numbers';
 
 type SignalHandlers = Pick<Handlers, 'signals.list' | 'signals.get' | 'signals.create'>;
 
@@ -22,19 +23,8 @@ export interface SignalHandlerDeps {
 const iso = (ms: number): string => new Date(ms).toISOString();
 /** "4H" → "4h": the document writes timeframes in lower case. */
 export const specTimeframe = (timeframe: Timeframe): string => timeframe.toLowerCase();
-export const round = (value: number, digits = 2): number => {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-};
-
-/** A price as the instrument quotes it (its digits), without binary noise (88402.68000000001 → 88402.68). */
-export function px(symbol: string, price: number): number;
-export function px(symbol: string, price: number | null): number | null;
-export function px(symbol: string, price: number | null): number | null {
-  if (price === null) return null;
-  const digits = builtinInstrument(symbol)?.digits;
-  return digits === undefined ? Number(price.toPrecision(12)) : round(price, digits);
-}
+/** Rounding at the view boundary lives in one place (view-numbers); re-exported for the paper-trading views. */
+export { px, round };
 
 export function signalView(s: SignalRecord): SignalView {
   return {

@@ -10,6 +10,9 @@ import type { MarketFeed } from '../ports/market-feed';
 import type { SessionRecord, TaskRecord, TradingRepository } from '../ports/trading-repository';
 import type { TradingKernel, StrategyCatalog } from '../engine/trading-kernel';
 import { resolveConfig } from '../strategies/params';
+import type { ClosedTrade, Position } from '../domain/trading';
+import type { JournalEntry } from '../ports/trading-repository';
+import { lotsOf, money, px } from './view-numbers';
 
 type TradingHandlers = Pick<
   Handlers,
@@ -17,7 +20,7 @@ type TradingHandlers = Pick<
   | 'session.active' | 'trading.availablePairs' | 'trading.availableTimeframes' | 'trading.availableStrategies' | 'trading.start'
   | 'trading.stop' | 'trading.tasks' | 'trading.marketData' | 'market.candles' | 'trading.positions' | 'trading.orders'
   | 'trading.trades' | 'trading.events' | 'market.feedSettings' | 'recovery.userSessions' | 'recovery.sessionTasks'
-  | 'recovery.recoverSession' | 'recovery.autoRecover'
+  | 'recovery.recoverSession' | 'recovery.autoRecover' | 'trading.placeOrder' | 'trading.closePosition'
 >;
 
 export interface TradingHandlerDeps {
@@ -26,6 +29,9 @@ export interface TradingHandlerDeps {
   feed: MarketFeed & { speed?: number; setSpeed?(barsPerSecond: number): void };
   strategies: StrategyCatalog;
 }
+
+/** How long a manual order's answer waits for the fill (a paper fill comes with the next bar). */
+const MANUAL_WAIT_MS = 3_000;
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
@@ -73,7 +79,7 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
       status: task.status === 'running' && !actor ? 'running (not resumed yet)' : task.status,
       status_reason: task.statusReason,
       config: task.config,
-      capital: task.capital,
+      capital: money(task.capital),
       capital_source: task.capitalSource,
       floating_loss_threshold_pct: task.floatingLossThresholdPct,
       magic_number: task.magic,
@@ -81,11 +87,11 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
       feed_source: source,
       simulated_prices: source === 'simulated',
       open_positions: actor ? actor.runner.positions.length : repo.listPositions({ taskId: task.id }).length,
-      floating_pnl: actor ? round2(actor.runner.floatingPnl()) : 0,
-      realized_pnl: round2(totals.pnl),
+      floating_pnl: actor ? money(actor.runner.positions.reduce((sum, p) => sum + (positionView(p).floatingExact ?? 0), 0)) : 0,
+      realized_pnl: money(totals.pnl),
       trades: totals.count,
       last_bar_time: iso(task.lastBarTime ?? actor?.lastBar?.time),
-      last_price: actor ? marketPrice(task.id, task.pair) : null,
+      last_price: px(task.pair, actor ? marketPrice(task.id, task.pair) : null),
       started_at: task.startedAt,
       stopped_at: task.stoppedAt,
     };
@@ -104,6 +110,36 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
   });
 
   const freshTask = (id: number) => repo.findTask(id) as TaskRecord;
+
+  // Views of positions, journal entries and trades: prices to the instrument's digits, money to cents, here and only here.
+  const positionView = (p: Position) => {
+    const price = marketPrice(Number(p.taskId), p.symbol);
+    const instrument = builtinInstrument(p.symbol);
+    let floatingExact: number | null = null;
+    if (price !== null && instrument) {
+      const rate = accountRate(instrument, price) ?? Number.NaN;
+      floatingExact = positionPnl(p, instrument.contractSize, price, rate) - p.commission;
+    }
+    return {
+      floatingExact,
+      view: {
+        position_id: p.id, task_id: Number(p.taskId), symbol: p.symbol, side: p.side, lots: lotsOf(p.lots), entry_price: px(p.symbol, p.entryPrice),
+        entry_time: iso(p.entryTime) as string, take_profit: px(p.symbol, p.takeProfit), stop_loss: px(p.symbol, p.stopLoss), magic: p.magic,
+        client_order_id: p.clientOrderId, current_price: px(p.symbol, price), floating_pnl: money(floatingExact),
+      },
+    };
+  };
+  const orderView = (o: JournalEntry) => ({
+    client_order_id: o.clientOrderId, task_id: Number(o.taskId), symbol: o.symbol, side: o.side, lots: lotsOf(o.lots),
+    kind: o.closesPositionId ? ('close' as const) : ('open' as const), status: o.status, reason: o.reason,
+    decided_at: iso(o.decidedAt) as string, fill_price: px(o.symbol, o.fillPrice), filled_at: iso(o.filledAt),
+    take_profit: px(o.symbol, o.takeProfit ?? null), stop_loss: px(o.symbol, o.stopLoss ?? null), error: o.error,
+  });
+  const tradeView = (t: ClosedTrade) => ({
+    position_id: t.positionId, task_id: Number(t.taskId), symbol: t.symbol, side: t.side, lots: lotsOf(t.lots),
+    entry_price: px(t.symbol, t.entryPrice), entry_time: iso(t.entryTime) as string, exit_price: px(t.symbol, t.exitPrice),
+    exit_time: iso(t.exitTime) as string, exit_reason: t.exitReason, pnl: money(t.pnl), commission: money(t.commission),
+  });
 
   return {
     'session.create': (input) => sessionView(repo.createSession(input.user_id, randomUUID())),
@@ -215,8 +251,11 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
         timeframe: input.timeframe,
         source,
         simulated: source === 'simulated',
-        last_price: feed.quote?.(input.pair)?.price ?? bars.at(-1)?.close ?? null,
-        bars: bars.map((b) => ({ time: new Date(b.time).toISOString(), open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume })),
+        last_price: px(input.pair, feed.quote?.(input.pair)?.price ?? bars.at(-1)?.close ?? null),
+        bars: bars.map((b) => ({
+          time: new Date(b.time).toISOString(), open: px(input.pair, b.open), high: px(input.pair, b.high), low: px(input.pair, b.low),
+          close: px(input.pair, b.close), volume: b.volume,
+        })),
       };
     },
     'market.candles': (input) => {
@@ -243,10 +282,10 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
         simulated: source === 'simulated',
         ...(note ? { note } : {}),
         time: bars.map((b) => b.time),
-        open: bars.map((b) => b.open),
-        high: bars.map((b) => b.high),
-        low: bars.map((b) => b.low),
-        close: bars.map((b) => b.close),
+        open: bars.map((b) => px(input.symbol, b.open)),
+        high: bars.map((b) => px(input.symbol, b.high)),
+        low: bars.map((b) => px(input.symbol, b.low)),
+        close: bars.map((b) => px(input.symbol, b.close)),
         volume: bars.map((b) => b.volume),
         first_time: bars[0]?.time ?? null,
         last_time: bars.at(-1)?.time ?? null,
@@ -262,40 +301,20 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
         .filter((p) => !taskIds || taskIds.has(Number(p.taskId)));
       let total = 0;
       const positions = rows.map((p) => {
-        const price = marketPrice(Number(p.taskId), p.symbol);
-        const instrument = builtinInstrument(p.symbol);
-        let floating: number | null = null;
-        if (price !== null && instrument) {
-          const rate = accountRate(instrument, price) ?? Number.NaN;
-          floating = round2(positionPnl(p, instrument.contractSize, price, rate) - p.commission);
-          total += floating;
-        }
-        return {
-          position_id: p.id, task_id: Number(p.taskId), symbol: p.symbol, side: p.side, lots: p.lots, entry_price: p.entryPrice,
-          entry_time: iso(p.entryTime) as string, take_profit: p.takeProfit, stop_loss: p.stopLoss, magic: p.magic,
-          client_order_id: p.clientOrderId, current_price: price, floating_pnl: floating,
-        };
+        const view = positionView(p);
+        total += view.floatingExact ?? 0;
+        return view.view;
       });
-      return { positions, floating_pnl: round2(total) };
+      return { positions, floating_pnl: money(total) };
     },
     'trading.orders': (input) => ({
-      orders: repo.listJournal({ ...(input.task_id !== undefined ? { taskId: input.task_id } : {}), limit: input.limit }).map((o) => ({
-        client_order_id: o.clientOrderId, task_id: Number(o.taskId), symbol: o.symbol, side: o.side, lots: o.lots,
-        kind: o.closesPositionId ? ('close' as const) : ('open' as const), status: o.status, reason: o.reason,
-        decided_at: iso(o.decidedAt) as string, fill_price: o.fillPrice, filled_at: iso(o.filledAt),
-        take_profit: o.takeProfit ?? null, stop_loss: o.stopLoss ?? null, error: o.error,
-      })),
+      orders: repo.listJournal({ ...(input.task_id !== undefined ? { taskId: input.task_id } : {}), limit: input.limit }).map(orderView),
     }),
     'trading.trades': (input) => {
       const list = repo.listTrades({ ...(input.task_id !== undefined ? { taskId: input.task_id } : {}), limit: input.limit });
-      return {
-        trades: list.map((t) => ({
-          position_id: t.positionId, task_id: Number(t.taskId), symbol: t.symbol, side: t.side, lots: t.lots,
-          entry_price: t.entryPrice, entry_time: iso(t.entryTime) as string, exit_price: t.exitPrice, exit_time: iso(t.exitTime) as string,
-          exit_reason: t.exitReason, pnl: t.pnl, commission: t.commission,
-        })),
-        total_pnl: round2(list.reduce((sum, t) => sum + t.pnl, 0)),
-      };
+      // Totals over every matching trade, from the database: a capped list must not pass for the whole.
+      const totals = repo.tradeTotals(input.task_id);
+      return { trades: list.map(tradeView), total_pnl: money(totals.pnl), total_count: totals.count, capped: totals.count > list.length };
     },
     'trading.events': (input) => ({
       events: repo
@@ -313,6 +332,23 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
         broker: 'paper',
         note: "With no broker connected, tasks trade on the paper broker: each symbol's finest stored timeframe is replayed on one clock at this many bars per second of the shortest timeframe traded on it (longer timeframes aggregated from it), or a seeded simulated 1M market (labelled SIMULATED) where nothing is stored",
       };
+    },
+
+    'trading.placeOrder': async (input) => {
+      const entry = await kernel.submitManualOrder(input.task_id, input.side, input.lots, {
+        note: 'manual order (trading workspace / POST /api/trading/orders)',
+        waitMs: MANUAL_WAIT_MS,
+      });
+      const opened = entry.status === 'filled' ? repo.listPositions({ taskId: input.task_id }).find((p) => p.id === entry.clientOrderId) : undefined;
+      return { order: orderView(entry), position: opened ? positionView(opened).view : null };
+    },
+    'trading.closePosition': async (input) => {
+      const result = await kernel.closePositionManually(input.position_id, {
+        note: 'closed by hand (trading workspace / POST /api/trading/positions/{position_id}/close)',
+        waitMs: MANUAL_WAIT_MS,
+      });
+      const entry = result.closeOrderId ? repo.findJournalEntry(result.closeOrderId) : undefined;
+      return { order: entry ? orderView(entry) : null, trade: result.trade ? tradeView(result.trade) : null };
     },
 
     'recovery.userSessions': (input) => {
@@ -350,6 +386,3 @@ export function createTradingHandlers(deps: TradingHandlerDeps): TradingHandlers
   };
 }
 
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
-}

@@ -303,7 +303,7 @@ export class StrategyRunner implements StrategyContext {
       requestedLots = sized;
     }
     if (denial) return this.deny(side, requestedLots, denial, signal);
-    const clientOrderId = this.nextOrderId();
+    const clientOrderId = options?.clientOrderId ?? this.nextOrderId();
     if (signal) {
       signal.clientOrderId = clientOrderId;
       if (signal.take_profit === undefined) signal.take_profit = asked?.takeProfit ?? null;

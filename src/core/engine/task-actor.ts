@@ -1,6 +1,6 @@
 import type { Candle } from '../domain/candles';
 import { quoteToAccountRate, type Instrument } from '../domain/instruments';
-import type { ClosedTrade, OrderFilled, SubmitOrder } from '../domain/trading';
+import type { ClosedTrade, OrderFilled, Side, SubmitOrder } from '../domain/trading';
 import type { ExecutionClient, SimulatedBroker } from '../ports/execution-client';
 import type { FeedSubscription, MarketFeed } from '../ports/market-feed';
 import type { Severity } from '../ports/notifier';
@@ -8,6 +8,7 @@ import type { TaskRecord, TradingRepository } from '../ports/trading-repository'
 import type { Strategy } from '../strategies/strategy';
 import { DomainError } from '../../shared/contract/errors';
 import { BarBuffer } from './bar-buffer';
+import { manualLotsProblem, marketClosedReason } from './manual-order';
 import { StrategyRunner, type AccountRules, type EngineEvent, type RaisedSignal } from './strategy-runner';
 
 export interface ActorEvent {
@@ -278,6 +279,42 @@ export class TaskActor {
     this.outbox = [];
     for (const order of outbox) void this.transmit(order);
     return closed;
+  }
+
+  // ---- Manual orders (the trader's Buy / Sell on the trading workspace) -------------------------------------------
+  private manualSeq = 0;
+
+  /**
+   * A trader's market order on this task: the instrument's lot rules and market hours first, then the strategy
+   * runner's own risk checks and the same journaled send path as the strategy's orders (journal, then broker).
+   * Resolves with the client order id once the broker answered (real brokers) or took it into its book (paper).
+   */
+  async submitManualOrder(side: Side, lots: number, note: string): Promise<string> {
+    const what = `${side} ${lots} ${this.task.pair}`;
+    if (this.stopped) throw new DomainError('TASK_NOT_RUNNING', `Task ${this.task.id} is stopped; ${what} was not sent`);
+    if (this.task.status !== 'running' || this.runner.paused) {
+      throw new DomainError('TASK_NOT_RUNNING', `Task ${this.task.id} is paused (${this.task.statusReason ?? this.runner.paused ?? 'no reason given'}); ${what} was not sent`);
+    }
+    const lotProblem = manualLotsProblem(this.instrument, lots);
+    if (lotProblem) throw new DomainError('VALIDATION_FAILED', lotProblem, [{ path: 'lots', message: lotProblem }]);
+    const closed = this.holdReason ?? marketClosedReason({ instrument: this.instrument, timeframe: this.task.timeframe, lastBar: this.lastBar, source: this.source });
+    if (closed) throw new DomainError('MARKET_CLOSED', `${what} was not sent: ${closed}`);
+    // A trader's order is not derived from a bar: its id is unique by the clock (≤ 31 chars for an MT5 comment).
+    const clientOrderId = `${this.task.orderIdPrefix}-m${Date.now().toString(36)}${(this.manualSeq++ % 1296).toString(36)}`;
+    let denial: ActorEvent | undefined;
+    this.deps.repo.transaction(() => {
+      const before = this.pendingEvents.length;
+      const options = { reason: note, clientOrderId, takeProfit: null, stopLoss: null };
+      const sent = side === 'BUY' ? this.runner.buy(lots, options) : this.runner.sell(lots, options);
+      if (sent === undefined) denial = this.pendingEvents.slice(before).find((e) => e.type === 'OrderDenied');
+      this.flushEvents();
+    });
+    this.publishCommitted();
+    if (denial) throw new DomainError(denial.code === 'TASK_PAUSED' ? 'TASK_NOT_RUNNING' : 'ORDER_DENIED', `${what} refused by the risk engine (${denial.code}): ${denial.message}`);
+    const outbox = this.outbox;
+    this.outbox = [];
+    for (const order of outbox) await this.transmit(order);
+    return clientOrderId;
   }
 
   /** Journal first, then the broker: an order the app decided is on disk before it can reach the market. */

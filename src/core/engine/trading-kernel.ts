@@ -5,11 +5,12 @@ import { builtinInstrument, type Instrument } from '../domain/instruments';
 import type { CapitalRepository } from '../ports/capital-repository';
 import type { BrokerConnection, BrokerRegistry } from '../ports/broker';
 import type { Notifier } from '../ports/notifier';
-import type { TaskRecord, TradingRepository } from '../ports/trading-repository';
+import type { JournalEntry, TaskRecord, TradingRepository } from '../ports/trading-repository';
 import { resolveConfig } from '../strategies/params';
 import type { StrategyDefinition } from '../strategies/strategy';
-import type { ClosedTrade } from '../domain/trading';
+import type { ClosedTrade, Side } from '../domain/trading';
 import type { AccountRules, RaisedSignal } from './strategy-runner';
+import { marketClosedReason } from './manual-order';
 import { TaskActor, type ActorEvent } from './task-actor';
 
 export interface StrategyCatalog {
@@ -281,6 +282,76 @@ export class TradingKernel {
       throw new DomainError('UNAVAILABLE', `The task of position ${positionId} (task ${position.taskId}) is not running; resume it first`);
     }
     return actor.closePosition(positionId, options.note, options.timeoutMs);
+  }
+
+  // ---- Manual orders (the trader's Buy / Sell / Close on the trading workspace) -------------------------------------
+
+  /**
+   * A trader's market order on a running task: through the task's actor (lot rules, market hours, the risk engine,
+   * journaled before it is sent, on the task's broker). Waits up to `waitMs` for the order to settle (filled,
+   * rejected, cancelled) and returns its journal entry; a broker's refusal is an ORDER_DENIED with its reason.
+   */
+  async submitManualOrder(taskId: number, side: Side, lots: number, options: { note: string; waitMs: number }): Promise<JournalEntry> {
+    const { repo } = this.options;
+    const actor = this.runningActor(taskId);
+    const clientOrderId = await actor.submitManualOrder(side, lots, options.note);
+    const entry = await this.journalSettles(clientOrderId, options.waitMs);
+    if (entry.status === 'rejected' || entry.status === 'cancelled') {
+      throw new DomainError('ORDER_DENIED', `${side} ${lots} ${actor.task.pair} was ${entry.status} by ${actor.task.broker}: ${entry.error ?? 'no reason given'} (client order id ${clientOrderId}, kept in the journal)`);
+    }
+    return repo.findJournalEntry(clientOrderId) ?? entry;
+  }
+
+  /**
+   * Closes one open position by hand and waits up to `waitMs` for the close to fill: the trade, or null while the
+   * journaled close order is still on its way (on the paper broker it fills at the next bar's open).
+   */
+  async closePositionManually(positionId: string, options: { note: string; waitMs: number }): Promise<{ trade: ClosedTrade | null; closeOrderId: string | null }> {
+    const { repo } = this.options;
+    const position = repo.listPositions().find((p) => p.id === positionId);
+    if (!position) throw new DomainError('NOT_FOUND', `Position ${positionId} is not open; GET /api/trading/positions lists the open ones`);
+    const actor = this.runningActor(Number(position.taskId));
+    const instrument = this.instrumentFor(actor.task.pair, this.options.brokers.get(actor.task.broker));
+    const closedReason = marketClosedReason({ instrument, timeframe: actor.task.timeframe, lastBar: actor.lastBar, source: actor.source });
+    if (closedReason) throw new DomainError('MARKET_CLOSED', `Position ${positionId} was not closed: ${closedReason}`);
+    const filled = actor.closePosition(positionId, options.note, Math.max(options.waitMs, 10 * 60_000));
+    filled.catch(() => undefined); // a late timeout after this call answered is not an error of anyone's
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), options.waitMs);
+    });
+    try {
+      const trade = await Promise.race([filled, waited]);
+      const closeOrder = repo.listJournal({ taskId: Number(position.taskId), limit: 50 }).find((o) => o.closesPositionId === positionId);
+      return { trade, closeOrderId: closeOrder?.clientOrderId ?? null };
+    } catch (error) {
+      // The actor refuses at once while its broker is down or reconciling: the market cannot be reached.
+      if (error instanceof DomainError && error.code === 'UNAVAILABLE') throw new DomainError('MARKET_CLOSED', error.message);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private runningActor(taskId: number): TaskActor {
+    const task = this.options.repo.findTask(taskId);
+    if (!task) throw new DomainError('NOT_FOUND', `Task ${taskId} does not exist; a session's tasks are listed at GET /api/dynamic-trading/{session_id}/tasks`);
+    const actor = this.actors.get(taskId);
+    if (!actor) {
+      throw new DomainError('TASK_NOT_RUNNING', `Task ${taskId} (${task.pair} ${task.timeframe}) is ${task.status}${task.status === 'running' ? ' but not resumed yet' : ''}; it sends no orders`);
+    }
+    return actor;
+  }
+
+  /** The journal entry of `clientOrderId` once it is final (filled, rejected, cancelled) or after `waitMs`. */
+  private async journalSettles(clientOrderId: string, waitMs: number): Promise<JournalEntry> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const entry = this.options.repo.findJournalEntry(clientOrderId);
+      if (!entry) throw new DomainError('INTERNAL', `Order ${clientOrderId} is missing from the journal`);
+      if (entry.status === 'filled' || entry.status === 'rejected' || entry.status === 'cancelled' || Date.now() >= deadline) return entry;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   private publish(events: ActorEvent[]): void {

@@ -88,8 +88,8 @@ export interface TradingRepository {
   listPositions(filter?: { taskId?: number }): Position[];
   insertTrade(trade: ClosedTrade): void;
   listTrades(filter?: { taskId?: number; limit?: number }): ClosedTrade[];
-  /** Count and summed P&L of a task's closed trades, computed by the database (views poll it every second). */
-  tradeTotals(taskId: number): { count: number; pnl: number };
+  /** Count and summed P&L of a task's closed trades (all tasks' without one), computed by the database. */
+  tradeTotals(taskId?: number): { count: number; pnl: number };
 
   /** `time`: when it happened on the symbol's market clock (replayed or simulated markets); the wall clock when absent. */
   recordEvent(event: { type: string; severity: Severity; taskId: number | null; code: string | null; message: string; data?: unknown; time?: number }): EngineEventRecord;

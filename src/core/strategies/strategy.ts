@@ -23,6 +23,8 @@ export interface OrderOptions {
   stopLoss?: number | null;
   /** Why, in words, kept on the order journal. */
   reason?: string;
+  /** Manual orders only: the client order id to journal it under (a trader's order is not derived from a bar). */
+  clientOrderId?: string;
 }
 
 /**

@@ -44,6 +44,13 @@ export const ERROR_STATUS = {
   TERMINAL_NOT_CONNECTED: 409,
   /** The MT5 bridge cannot listen on its port (another program has it). */
   BRIDGE_UNAVAILABLE: 409,
+  // Manual orders on a trading task (/api/trading/orders).
+  /** The task's market takes no orders now (weekend, no price yet, the broker's link down or reconciling). */
+  MARKET_CLOSED: 409,
+  /** The task is stopped, paused or not resumed: it sends no orders. */
+  TASK_NOT_RUNNING: 409,
+  /** The risk engine refused the order (its message says which rule). */
+  ORDER_DENIED: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -45,6 +45,8 @@ export const procedures = {
   'trading.orders': trading.orders,
   'trading.trades': trading.trades,
   'trading.events': trading.events,
+  'trading.placeOrder': trading.placeOrder,
+  'trading.closePosition': trading.closePosition,
   'market.candles': trading.candles,
   'market.feedSettings': trading.feedSettings,
   'market.overlays': market.overlays,

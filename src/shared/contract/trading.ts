@@ -388,9 +388,13 @@ export const trades = defineProcedure({
       }),
     ),
     total_pnl: z.number(),
+    /** How many trades match (all of them, counted by the database). */
+    total_count: z.number().int(),
+    /** true when `trades` holds only the newest `limit` of `total_count`. */
+    capped: z.boolean(),
   }),
   http: [{ method: 'GET', path: '/api/trading/trades', envelope: ENVELOPE }],
-  message: (o) => `${o.trades.length} trade(s)`,
+  message: (o) => (o.capped ? `showing the latest ${o.trades.length} of ${o.total_count} trades` : `${o.trades.length} trade(s)`),
 });
 
 export const events = defineProcedure({
@@ -477,3 +481,45 @@ export const autoRecover = defineProcedure({
   message: (o) => `Resumed ${o.resumed.length} task(s)${o.failed.length ? `, ${o.failed.length} could not resume` : ''}`,
 });
 
+
+const orderView = orders.output.shape.orders.element;
+const tradeView = trades.output.shape.trades.element;
+
+const sideField = z
+  .string({ error: 'side must be BUY or SELL' })
+  .trim()
+  .transform((v) => v.toUpperCase())
+  .pipe(z.enum(['BUY', 'SELL'], { error: 'side must be BUY or SELL' }));
+
+export const placeOrder = defineProcedure({
+  name: 'trading.placeOrder',
+  tag: 'Live trading',
+  summary: 'A manual market order (Buy / Sell) on a running task, journaled and risk-checked like the strategy’s own',
+  description:
+    'The order goes through the task: its instrument’s lot rules (minimum, step, maximum; lots are never rounded for you), ' +
+    'the same risk checks as the strategy’s orders, the order journal (written with its client order id before it is sent) ' +
+    'and the task’s broker (paper, ccxt or MT5). The answer waits briefly for the fill: `status` is `filled` with its ' +
+    '`position`, or `submitted` when the broker has not filled it yet (on the paper broker it fills at the next bar’s open).',
+  input: z.strictObject({
+    task_id: z.coerce.number({ error: 'task_id must be a task number' }).int('task_id must be a whole number').positive('task_id must be positive'),
+    side: sideField,
+    lots: z.number({ error: 'lots must be a number such as 0.01' }).positive('lots must be more than 0'),
+  }),
+  output: z.object({ order: orderView, position: positionView.nullable() }),
+  http: [{ method: 'POST', path: '/api/trading/orders', envelope: ENVELOPE }],
+  message: (o) =>
+    `${o.order.side} ${o.order.lots} ${o.order.symbol} ${o.order.status === 'filled' ? `filled at ${o.order.fill_price}` : o.order.status} (${o.order.client_order_id})`,
+});
+
+export const closePosition = defineProcedure({
+  name: 'trading.closePosition',
+  tag: 'Live trading',
+  summary: 'Close one open position at market, by hand (a journaled close order through its task)',
+  input: z.strictObject({ position_id: z.string().trim().min(1, 'position_id must not be empty').max(64) }),
+  output: z.object({ order: orderView.nullable(), trade: tradeView.nullable() }),
+  http: [{ method: 'POST', path: '/api/trading/positions/{position_id}/close', envelope: ENVELOPE }],
+  message: (o) =>
+    o.trade
+      ? `Position ${o.trade.position_id} closed at ${o.trade.exit_price}: ${o.trade.pnl >= 0 ? '+' : ''}${o.trade.pnl.toFixed(2)}`
+      : `Close order ${o.order?.client_order_id ?? ''} sent; it fills at the next price`,
+});

@@ -140,6 +140,7 @@ export function createSqliteTradingRepository(db: SqliteDatabase, clock: Clock):
          @pnl, @commission, @magic, @clientOrderId)`,
     ),
     tradeTotals: db.prepare<[number], { count: number; pnl: number }>('SELECT count(*) AS count, coalesce(sum(pnl), 0) AS pnl FROM trades WHERE task_id = ?'),
+    allTradeTotals: db.prepare<[], { count: number; pnl: number }>('SELECT count(*) AS count, coalesce(sum(pnl), 0) AS pnl FROM trades'),
     insertEvent: db.prepare<unknown[], { id: number }>(
       'INSERT INTO engine_events (time, type, severity, task_id, code, message, data_json) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
     ),
@@ -290,7 +291,7 @@ export function createSqliteTradingRepository(db: SqliteDatabase, clock: Clock):
       q.insertTrade.run({ ...t, taskId: Number(t.taskId) });
     },
     tradeTotals(taskId) {
-      return q.tradeTotals.get(taskId) as { count: number; pnl: number };
+      return (taskId === undefined ? q.allTradeTotals.get() : q.tradeTotals.get(taskId)) as { count: number; pnl: number };
     },
     listTrades(filter = {}) {
       const limit = Math.max(1, Math.min(filter.limit ?? 1000, 100_000));
