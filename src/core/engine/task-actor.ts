@@ -230,7 +230,9 @@ export class TaskActor {
       const bar = this.lastBar;
       if (this.simulated) {
         this.deps.repo.transaction(() => {
-          this.simulated?.flatten(taskId, bar.time, bar.close, flatten.reason);
+          // At the symbol's market price now (what every view shows), not at this task's last bar close.
+          const mark = this.deps.feed.quote?.(this.task.pair);
+          this.simulated?.flatten(taskId, mark?.time ?? bar.time, mark?.price ?? bar.close, flatten.reason);
           this.flushEvents();
         });
         this.publishCommitted();
