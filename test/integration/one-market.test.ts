@@ -67,9 +67,9 @@ describe('one market per symbol on the paper broker', () => {
     })).task.task_id as number;
 
     // A 5M task too: the clock steps 5 minutes at a time, so the 15M and 1H tasks' last bars are usually behind its price.
-    await call('trading.start', {
+    const five = (await call('trading.start', {
       session_id: session.session_id, pair: 'XAUUSD', timeframe: '5M', strategy_name: 'simple_ma', config: { lot_size: 0.01, fast_period: 3, slow_period: 6 },
-    });
+    })).task.task_id as number;
 
     // The backtester's aggregation of the same M1 rows.
     const cache = new CandleCache(createSqliteCandleStore(context.db));
@@ -114,6 +114,17 @@ describe('one market per symbol on the paper broker', () => {
     for (const p of positions) expect(p.current_price).toBe(price);
     // The market watch shows no bar past the market's clock, although the store holds weeks more.
     expect(watch.time.at(-1)).toBeLessThan(m1.time[BARS - 1]!);
+
+    // Stopping a task with "close positions" closes them at that same market price (not at its own last bar's close).
+    // (A 15M or 1H position tells the two prices apart: the clock steps 5 minutes, so their last bars are behind it.)
+    const byTask = new Map<number, string>([[hourly, '1H'], [fifteen, '15M'], [five, '5M']]);
+    const open = positions.find((p: any) => p.task_id !== five) ?? positions[0];
+    const mark = (await call('market.candles', { symbol: 'XAUUSD', timeframe: '1M', limit: 1 })).close.at(-1);
+    const stopped = byTask.get(open.task_id);
+    await call('trading.stop', { session_id: session.session_id, pair: 'XAUUSD', timeframe: stopped, close_positions: true });
+    const { trades: closedByStop } = await call('trading.trades', { task_id: open.task_id, limit: 10 });
+    const stopClose = closedByStop.find((t: any) => t.position_id === open.position_id);
+    expect(stopClose).toMatchObject({ exit_reason: 'task_stopped', exit_price: mark });
 
     // Research: a backtest's whole range from the stored history, aggregated to its timeframe, past the replay's position.
     const from = Math.floor(m1.time[0]! / 3_600_000) * 3_600_000; // the first hour's open
