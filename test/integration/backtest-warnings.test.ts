@@ -114,6 +114,12 @@ describe('backtest warnings over HTTP', () => {
     });
   }
 
+  it('gold_buy_dip on 1m with its defaults trades on gold (its % threshold is scaled to the timeframe)', async () => {
+    const run = await completed({ name: 'dip 1m', symbols: ['XAUUSD'], timeframe: '1m', start_date: '2025-05-16', end_date: '2025-06-04', strategy: 'gold_buy_dip', initial_capital: 10000 });
+    expect(run.strategy_params.percentage_threshold).toBe(0.3);
+    expect(run.results.summary.total_trades, JSON.stringify(run.warnings)).toBeGreaterThan(0);
+  });
+
   it('a run where no signal fires says so, with what to try', async () => {
     const run = await completed({ ...DOC_EXAMPLE, name: 'strict', position_size: undefined, strategy_params: { min_confidence: 1 } });
     expect(run.results.summary.total_trades).toBe(0);

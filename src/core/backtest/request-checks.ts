@@ -33,7 +33,8 @@ export function checkBacktestRequest(input: Omit<CreateBacktestInput, 'name'>, c
     const names = strategies.all().map((s) => s.name).join(', ');
     throw new DomainError('VALIDATION_FAILED', `Unknown strategy "${input.strategy}"; available: ${names}`, [{ path: 'strategy', message: `must be one of ${names}` }]);
   }
-  const resolution = resolveConfig(definition, input.strategy_params);
+  const timeframe = SPEC_TO_TIMEFRAME[input.timeframe] as Timeframe;
+  const resolution = resolveConfig(definition, input.strategy_params, timeframe);
   if (resolution.errors.length) {
     throw new DomainError(
       'VALIDATION_FAILED',
@@ -41,7 +42,6 @@ export function checkBacktestRequest(input: Omit<CreateBacktestInput, 'name'>, c
       resolution.errors.map((message) => ({ path: 'strategy_params', message })),
     );
   }
-  const timeframe = SPEC_TO_TIMEFRAME[input.timeframe] as Timeframe;
   const problems: ErrorDetail[] = [];
   input.symbols.forEach((symbol, k) => {
     const instrument = builtinInstrument(symbol);

@@ -81,6 +81,10 @@ function tooSmall(r: EntryRefusal, s: SleeveOutcome, run: RunContext): string {
       break;
     }
     case 'all_equity':
+      if (s.tradeCount > 0) {
+        // The run traded: the refused entries came while a position held the equity (a grid or pyramid entry).
+        return `${head} With all_equity an open position holds all the money, so entries added to it (a grid) cannot be funded. To trade them: sizing fixed_cash, fixed_lots or percent_equity.`;
+      }
       fixes.push(`initial_capital of at least ${usd(need * run.symbols)}${run.symbols > 1 ? ` (${usd(need)} for each of the ${run.symbols} symbols)` : ''}`);
       break;
     case 'fixed_lots':

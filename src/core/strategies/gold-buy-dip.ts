@@ -48,7 +48,11 @@ import type { BarsView, Strategy, StrategyContext, StrategyDefinition } from './
 export const GOLD_BUY_DIP_PARAMS: readonly ParamSpec[] = [
   { key: 'lot_size', type: 'float', default: 0.1, min: 0.01, max: 100, unit: 'lots', description: 'Lots of the first trade of a series' },
   { key: 'take_profit', type: 'int', default: 200, min: 1, max: 1_000_000, unit: 'points', description: 'Series take-profit distance from the average entry, in instrument points (when not using percent)' },
-  { key: 'percentage_threshold', type: 'float', default: 2.0, min: 0.001, max: 100, unit: '%', description: 'How far (%) the close must fall below the lookback high (BUY) or rise above the lookback low (SELL) for a setup' },
+  {
+    key: 'percentage_threshold', type: 'float', default: 2.0, min: 0.001, max: 100, unit: '%',
+    description: 'How far (%) the close must fall below the lookback high (BUY) or rise above the lookback low (SELL) for a setup (default 2 % from 1H up; a 2 % move within 50 one-minute bars is so rare that gold on 1M made no trade in 2½ months)',
+    by_timeframe: { '1M': 0.3, '5M': 0.5, '15M': 1.0 },
+  },
   { key: 'lookback_candles', type: 'int', default: 50, min: 2, max: 5000, unit: 'bars', description: 'Bars (the current one included) whose highest high / lowest low the threshold is measured from' },
   { key: 'zscore_wait_candles', type: 'int', default: 10, min: 0, max: 1000, unit: 'bars', description: 'Bars after a setup during which the z-score may confirm it (0: only on the setup bar)' },
   { key: 'zscore_threshold_sell', type: 'float', default: 3.0, min: 0, max: 20, description: 'A SELL setup is confirmed when the z-score is at or above this value' },

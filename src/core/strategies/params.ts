@@ -1,3 +1,5 @@
+import type { Timeframe } from '../domain/candles';
+
 /**
  * Strategy parameters as data: type, default, range and meaning. The API validates configs against them, the UI
  * builds its forms from them, and unknown keys are named back as warnings, never silently dropped.
@@ -10,6 +12,11 @@ export interface ParamSpec {
   max?: number;
   description: string;
   unit?: string;
+  /**
+   * Defaults that differ by timeframe (a % move that is common on 1H is rare on 1M): used when the caller names the
+   * timeframe (backtests, research) and gives no value; `default` elsewhere. Snake case: it is shown as is.
+   */
+  by_timeframe?: Partial<Record<Timeframe, number | boolean>>;
 }
 
 export type ResolvedConfig = Record<string, number | boolean>;
@@ -37,10 +44,18 @@ function checkValue(spec: ParamSpec, value: unknown): string | undefined {
   return undefined;
 }
 
-/** Defaults, then aliases, then the caller's values; every value checked against its type and range. */
-export function resolveConfig(definition: ResolvableDefinition, raw: Record<string, unknown> | undefined): ConfigResolution {
+/** The default of a parameter on a timeframe (its by_timeframe entry, else its default). */
+export function defaultFor(spec: ParamSpec, timeframe?: Timeframe): number | boolean {
+  return (timeframe !== undefined ? spec.by_timeframe?.[timeframe] : undefined) ?? spec.default;
+}
+
+/**
+ * Defaults (those of the timeframe when one is named), then aliases, then the caller's values; every value checked
+ * against its type and range.
+ */
+export function resolveConfig(definition: ResolvableDefinition, raw: Record<string, unknown> | undefined, timeframe?: Timeframe): ConfigResolution {
   const specs = new Map(definition.params.map((p) => [p.key, p]));
-  const config: ResolvedConfig = Object.fromEntries(definition.params.map((p) => [p.key, p.default]));
+  const config: ResolvedConfig = Object.fromEntries(definition.params.map((p) => [p.key, defaultFor(p, timeframe)]));
   const warnings: string[] = [];
   const errors: string[] = [];
   const input = raw ?? {};

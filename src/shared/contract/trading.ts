@@ -150,6 +150,10 @@ const paramSpec = z.object({
   max: z.number().optional(),
   unit: z.string().optional(),
   description: z.string(),
+  by_timeframe: z
+    .record(z.string(), z.union([z.number(), z.boolean()]))
+    .optional()
+    .describe('defaults that differ by timeframe (1M, 5M, 15M, 1H, 4H, 1D), used by backtests and research when no value is given'),
 });
 
 export const availablePairs = defineProcedure({
@@ -387,6 +391,7 @@ export const trades = defineProcedure({
         commission: z.number(),
       }),
     ),
+    /** Net P&L of ALL the matching trades (summed by the database), not only of the rows listed. */
     total_pnl: z.number(),
     /** How many trades match (all of them, counted by the database). */
     total_count: z.number().int(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDraft, describeRange, draftFromDefaults, parseParam, type StrategySpec } from './param-form';
+import { checkDraft, describeRange, draftFromDefaults, parseParam, retimeDraft, timeframeDefault, type StrategySpec } from './param-form';
 
 const strategy: StrategySpec = {
   name: 'simple_ma',
@@ -31,5 +31,27 @@ describe('start-task parameter form', () => {
     expect(describeRange(strategy.parameters[0]!)).toBe('0.01 – 100 lots');
     const checked = checkDraft(strategy, { lot_size: '-1', fast_period: '3', use_ema: false });
     expect(Object.keys(checked.errors)).toEqual(['lot_size']);
+  });
+});
+
+describe('defaults by timeframe (the backtest form)', () => {
+  const dip: StrategySpec = {
+    name: 'gold_buy_dip', title: 'dip', description: '',
+    parameters: [
+      { key: 'percentage_threshold', type: 'float', default: 2, description: '%', by_timeframe: { '1M': 0.3, '15M': 1 } },
+      { key: 'lookback_candles', type: 'int', default: 50, description: 'bars' },
+    ],
+  };
+
+  it('a parameter at its default follows the timeframe; one the trader typed stays', () => {
+    const draft = draftFromDefaults(dip);
+    const on1m = retimeDraft(dip, draft, undefined, '1m');
+    expect(on1m).toEqual({ percentage_threshold: '0.3', lookback_candles: '50' });
+    expect(retimeDraft(dip, on1m, '1m', '15m').percentage_threshold).toBe('1');
+    expect(retimeDraft(dip, on1m, '1m', '1h').percentage_threshold).toBe('2');
+    expect(retimeDraft(dip, { ...on1m, percentage_threshold: '0.7' }, '1m', '15m').percentage_threshold).toBe('0.7');
+    // What the form then sends is the timeframe's default, the same value the server would use.
+    expect(checkDraft(dip, on1m).config).toEqual({ percentage_threshold: 0.3 });
+    expect(timeframeDefault(dip.parameters[1]!, '1m')).toBe(50);
   });
 });

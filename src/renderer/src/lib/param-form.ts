@@ -16,6 +16,26 @@ export function draftFromDefaults(strategy: StrategySpec): ParamDraft {
   return Object.fromEntries(strategy.parameters.map((p) => [p.key, typeof p.default === 'boolean' ? p.default : String(p.default)]));
 }
 
+/** A parameter's default on a timeframe ('1m' or '1M' spelling): its by_timeframe entry, else its default. */
+export function timeframeDefault(p: ParamSpec, timeframe: string | undefined): number | boolean {
+  return (timeframe !== undefined ? p.by_timeframe?.[timeframe.toUpperCase()] : undefined) ?? p.default;
+}
+
+/**
+ * The draft moved from one timeframe to another: parameters whose default depends on the timeframe follow it,
+ * unless the trader typed another value (from undefined = the draft holds the plain defaults).
+ */
+export function retimeDraft(strategy: StrategySpec, draft: ParamDraft, from: string | undefined, to: string): ParamDraft {
+  let out = draft;
+  for (const p of strategy.parameters) {
+    if (!p.by_timeframe || typeof p.default === 'boolean') continue;
+    if (String(draft[p.key]) !== String(timeframeDefault(p, from))) continue;
+    const next = String(timeframeDefault(p, to));
+    if (next !== draft[p.key]) out = { ...out, [p.key]: next };
+  }
+  return out;
+}
+
 /** Range text for help: "1 – 5000 bars". */
 export function describeRange(p: ParamSpec): string {
   if (p.type === 'bool') return '';

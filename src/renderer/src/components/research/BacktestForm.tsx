@@ -1,7 +1,7 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { SPEC_TIMEFRAMES } from '../../../../shared/contract/backtest';
 import type { InputOf } from '../../../../shared/contract/index';
-import { draftFromDefaults } from '../../lib/param-form';
+import { draftFromDefaults, retimeDraft } from '../../lib/param-form';
 import { useStrategyDraft } from '../../lib/use-strategy-draft';
 import { dateInputToIso } from '../../lib/research-stats';
 import type { ActionOutcome } from '../../stores/portfolio-store';
@@ -29,7 +29,9 @@ interface Execution {
 
 const DEFAULT_EXECUTION: Execution = {
   initial_capital: '10000',
-  sizing: 'fixed_cash',
+  // All available equity: it buys the minimum lot of every shipped instrument with the default capital, where a
+  // fixed $1,000 could not buy 0.01 lot of gold (1 oz) or of EURUSD (1,000 EUR).
+  sizing: 'all_equity',
   position_size: '1000',
   size_rounding: 'lot_step',
   direction: 'both',
@@ -65,6 +67,17 @@ export function BacktestForm() {
   const [ex, setEx] = useState<Execution>(DEFAULT_EXECUTION);
   const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
   const [busy, setBusy] = useState(false);
+
+  // A strategy's defaults that depend on the timeframe (gold_buy_dip's % threshold) follow the chosen one, so the
+  // form shows what the server would use; values the trader typed stay.
+  useEffect(() => {
+    if (strategy) setDraft((d) => retimeDraft(strategy, d, undefined, timeframe));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- on a new strategy only; timeframe changes go through changeTimeframe
+  }, [strategy]);
+  function changeTimeframe(next: string) {
+    if (strategy) setDraft((d) => retimeDraft(strategy, d, timeframe, next));
+    setTimeframe(next);
+  }
 
 
   const symbolList = symbols.split(/[\s,;]+/).map((s) => s.trim().toUpperCase()).filter(Boolean);
@@ -123,7 +136,7 @@ export function BacktestForm() {
               <div className="field-label">
                 <label htmlFor="bt-timeframe">Timeframe</label>
               </div>
-              <select id="bt-timeframe" className="select" value={timeframe} onChange={(e) => setTimeframe(e.target.value)} data-testid="bt-timeframe">
+              <select id="bt-timeframe" className="select" value={timeframe} onChange={(e) => changeTimeframe(e.target.value)} data-testid="bt-timeframe">
                 {SPEC_TIMEFRAMES.map((tf) => (
                   <option key={tf} value={tf}>
                     {tf}
@@ -155,7 +168,7 @@ export function BacktestForm() {
                 <span>Parameters</span>
                 <span className="faint">{checked?.changed.length ? `${checked.changed.length} changed` : 'all defaults'}</span>
                 {checked && checked.changed.length > 0 && (
-                  <button type="button" className="btn ghost small" onClick={() => setDraft(draftFromDefaults(strategy))}>
+                  <button type="button" className="btn ghost small" onClick={() => setDraft(retimeDraft(strategy, draftFromDefaults(strategy), undefined, timeframe))}>
                     Reset
                   </button>
                 )}

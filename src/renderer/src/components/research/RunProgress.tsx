@@ -54,15 +54,27 @@ export function RunProgress({ run }: { run: BacktestView }) {
         </div>
       )}
       {run.warnings.length > 0 && (
-        <div className="rs-warnings" data-testid="run-warnings">
+        <div className="rs-warnings" role="status" data-testid="run-warnings">
+          <div className="rs-warnings-title" data-testid="run-warnings-title">
+            ⚠ {warningsTitle(run)}
+          </div>
           {run.warnings.map((w) => (
-            <div key={w}>⚠ {w}</div>
+            <div key={w} className="rs-warning">
+              {w}
+            </div>
           ))}
         </div>
       )}
       <FormFeedback outcome={outcome} testId="run-action-feedback" />
     </div>
   );
+}
+
+/** The banner's headline: a finished run without trades says so first (the lines below say why). */
+export function warningsTitle(run: BacktestView): string {
+  const trades = run.results?.summary.total_trades;
+  if (run.status === 'COMPLETED' && trades === 0) return 'This backtest made no trades';
+  return run.warnings.length === 1 ? '1 warning' : `${run.warnings.length} warnings`;
 }
 
 /** What the run used, in one line: execution model, sizing, then every resolved parameter. */
