@@ -260,8 +260,8 @@ describe('desktop app composition root', () => {
     expect(menuLabels).toContain('Enable Local API Server');
 
     // Push events reach the app window.
-    desktop!.sendPush('risk.breach', { code: 'MAX_DRAWDOWN', message: 'Drawdown over limit', time: new Date().toISOString() });
-    expect(window.webContents.sent).toEqual([['echo:event:risk.breach', expect.objectContaining({ code: 'MAX_DRAWDOWN' })]]);
+    desktop!.sendPush('domain-event', { id: 1, type: 'RiskBreached', severity: 'critical', task_id: null, code: 'MAX_DRAWDOWN', message: 'Drawdown over limit', time: new Date().toISOString() });
+    expect(window.webContents.sent).toEqual([['echo:event:domain-event', expect.objectContaining({ code: 'MAX_DRAWDOWN' })]]);
 
     await quitApp(fake);
   });

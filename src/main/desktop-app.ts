@@ -11,7 +11,8 @@ import { createIpcInvokeHandler, registerIpcRouter } from './ipc-router';
 import { chooseDataDir, parseLaunchArgs } from './launch-args';
 import { startLocalApiServer, type LocalApiServer } from './local-api';
 import { APP_SCHEME, createUrlTrust } from './navigation-guard';
-import { createNotifier, electronNotificationShower, type Notifier } from './notifier';
+import { createNotifier, desktopNotificationOf, electronNotificationShower, type Notifier } from './notifier';
+import { toEventMessage } from '../core/events/event-message';
 import { createPushEventSender, type PushEventSender } from './push-events';
 import { apiServerConfigFor, loadSettings, saveSettings, settingsFile, shouldCloseToTray, withApiServerEnabled } from './settings';
 import { createAppTray, trayIconFile, type AppTray } from './tray';
@@ -158,7 +159,8 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
 
   const onReady = async () => {
     try {
-      context = createAppContext({ dataDir, version: app.getVersion() });
+      // Notifications come from the domain event stream through the core Notifier port (tray + native notifications).
+      context = createAppContext({ dataDir, version: app.getVersion(), notifier: { notify: (n) => notifier?.notify(desktopNotificationOf(n)) } });
     } catch (error) {
       dialog.showErrorBox('Echo Workstation cannot start', describeStartupError(error));
       app.exit(1);
@@ -192,14 +194,8 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
       broadcast: (payload) => sendPush('notification', payload),
     });
 
-    // Engine events worth a notification (fills, take-profits, risk breaches, paused tasks) reach the tray.
-    context.onEvents((events) => {
-      for (const event of events) {
-        if (!event.notify) continue;
-        const kind = event.notify.kind === 'risk_breach' ? 'risk' : event.notify.kind === 'fill' || event.notify.kind === 'take_profit' ? 'fill' : event.severity === 'critical' ? 'error' : 'info';
-        notifier?.notify({ kind, title: event.notify.title, body: event.message });
-      }
-    });
+    // Every domain event reaches the app windows (IPC push); screens refetch what it says changed.
+    context.events.subscribe((event) => sendPush('domain-event', toEventMessage(event)));
     // Tasks that were running when the app last stopped resume, each reconciled with its broker first.
     void context.start().catch((error: unknown) => logger.error({ err: error }, 'resuming tasks failed'));
 
@@ -213,6 +209,7 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
           version: appContext.version,
           port,
           uiDir: paths.rendererDir,
+          events: appContext.events,
         }),
       (error) => logger.warn({ err: error }, 'local API server problem'),
     );

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Handlers } from '../shared/contract/index';
+import type { DomainEventStream } from '../core/ports/domain-events';
 import { ApiTokenFile, LoginCodes } from '../server/api-token';
 import { createHttpServer } from '../server/http/create-http-server';
 import type { RunningApiServer } from './api-server-controller';
@@ -12,6 +13,8 @@ export interface LocalApiOptions {
   port: number;
   /** The built renderer, so a browser on this machine can use the same UI; omitted → API only. */
   uiDir?: string;
+  /** The domain event stream, served to that browser UI as a WebSocket. */
+  events?: DomainEventStream;
 }
 
 /**
@@ -37,6 +40,7 @@ export async function startLocalApiServer(options: LocalApiOptions): Promise<Loc
     version: options.version,
     loginCodes,
     ...(options.uiDir ? { uiDir: options.uiDir } : {}),
+    ...(options.events ? { events: options.events } : {}),
   });
   try {
     await server.listen({ host: '127.0.0.1', port: options.port });

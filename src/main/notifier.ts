@@ -1,4 +1,5 @@
 import type { PushEventPayload } from '../shared/contract/events';
+import type { Notification as CoreNotification } from '../core/ports/notifier';
 
 /**
  * Desktop notifications for the things a trader must not miss (fills, risk breaches, lost connections).
@@ -39,6 +40,13 @@ export interface NotifierDeps {
   /** At most `burstLimit` native notifications per `burstWindowMs`; the rest become one summary. */
   burstLimit?: number;
   burstWindowMs?: number;
+}
+
+/** The core Notifier port's notification (decided from the domain event stream) as a desktop one. */
+export function desktopNotificationOf(n: CoreNotification): DesktopNotification {
+  const kind: NotificationKind =
+    n.kind === 'risk_breach' ? 'risk' : n.kind === 'fill' || n.kind === 'take_profit' ? 'fill' : n.severity === 'critical' ? 'error' : 'info';
+  return { kind, title: n.title, body: n.body };
 }
 
 export function urgencyOf(kind: NotificationKind): NativeNotificationOptions['urgency'] {

@@ -7,15 +7,15 @@ function target(url: string, destroyed = false) {
 }
 
 describe('push events to windows', () => {
-  const breach = { code: 'MAX_DRAWDOWN', message: 'Drawdown 12 % over the 10 % limit', pair: 'XAUUSD', time: '2025-03-01T12:00:00.000Z' };
+  const breach = { id: 7, type: 'RiskBreached' as const, severity: 'critical' as const, task_id: 3, code: 'MAX_DRAWDOWN', message: 'Drawdown 12 % over the 10 % limit', time: '2025-03-01T12:00:00.000Z' };
 
   it('sends a valid payload to every live app window on the event’s channel', () => {
     const app = target('app://echo/index.html');
     const other = target('https://evil.example/');
     const gone = target('app://echo/index.html', true);
     const send = createPushEventSender({ targets: () => [app, other, gone], isTrustedUrl: (url) => url.startsWith('app://echo/') });
-    send('risk.breach', breach);
-    expect(app.send).toHaveBeenCalledWith(pushEventChannel('risk.breach'), breach);
+    send('domain-event', breach);
+    expect(app.send).toHaveBeenCalledWith(pushEventChannel('domain-event'), breach);
     expect(other.send).not.toHaveBeenCalled();
     expect(gone.send).not.toHaveBeenCalled();
   });
@@ -24,8 +24,8 @@ describe('push events to windows', () => {
     const app = target('app://echo/index.html');
     const onInvalid = vi.fn();
     const send = createPushEventSender({ targets: () => [app], isTrustedUrl: () => true, onInvalid });
-    send('risk.breach', { ...breach, time: 5 } as never);
+    send('domain-event', { ...breach, type: 'RiskBreach' } as never);
     expect(app.send).not.toHaveBeenCalled();
-    expect(onInvalid).toHaveBeenCalledWith('risk.breach', expect.anything());
+    expect(onInvalid).toHaveBeenCalledWith('domain-event', expect.anything());
   });
 });

@@ -4,7 +4,10 @@ import pino, { type Logger } from 'pino';
 import { createApiHandlers } from '../core/api/create-api-handlers';
 import { SimulatedExchange, DEFAULT_EXECUTION_MODEL, type ExecutionModel } from '../core/engine/simulated-exchange';
 import { TradingKernel } from '../core/engine/trading-kernel';
-import type { ActorEvent } from '../core/engine/task-actor';
+import { DomainEventBus } from '../core/events/domain-event-bus';
+import { notifyOnEvents } from '../core/events/notify-on-events';
+import { domainEventJournal } from '../core/events/trading-journal';
+import type { DomainEventPublisher, DomainEventStream } from '../core/ports/domain-events';
 import { accountRate } from '../core/domain/account-currency';
 import { systemClock, type Clock } from '../core/ports/clock';
 import type { Notifier } from '../core/ports/notifier';
@@ -55,8 +58,8 @@ export interface AppContext {
   mt5: Mt5Bridge;
   /** Resumes the tasks that were running when the app last stopped (after reconciling with the broker). */
   start(): Promise<void>;
-  /** Subscribe to engine events (fills, closes, risk breaches) for push to the UI. */
-  onEvents(listener: (events: ActorEvent[]) => void): () => void;
+  /** The one domain event stream (stored in the journal first): IPC push, the WebSocket and the notifier subscribe. */
+  events: DomainEventStream & DomainEventPublisher;
   close(): void;
 }
 
@@ -156,10 +159,29 @@ export function createAppContext(options: AppContextOptions): AppContext {
     ...options.mt5,
   });
   brokers.register(mt5);
-  const listeners = new Set<(events: ActorEvent[]) => void>();
   const notifier: Notifier = options.notifier ?? {
     notify: (n) => logger.info({ notification: n }, n.title),
   };
+  // One domain event stream: stored in the journal (engine_events) first, then every subscriber, in order.
+  const events = new DomainEventBus({
+    journal: domainEventJournal(trading),
+    onListenerError: (error, event) => logger.error({ err: error, event: event.type }, 'an event subscriber failed'),
+  });
+  events.subscribe(notifyOnEvents(notifier));
+  // Broker links (MT5 terminal attached, exchange reachable, …) are events too: the brokers screens refetch on them.
+  brokers.onRegister((connection) => {
+    let last = '';
+    connection.onStateChange((state) => {
+      const signature = `${state.link}|${state.broker}|${state.detail}`;
+      if (signature === last) return;
+      last = signature;
+      events.publish([{
+        type: 'BrokerConnectionChanged', severity: state.link === 'down' ? 'warning' : 'info', taskId: null, code: state.link,
+        message: `${connection.label}: ${state.link} (${state.detail})`,
+        data: { broker: connection.id, link: state.link, detail: state.detail },
+      }]);
+    });
+  });
   // Signals the strategies report (stored in each bar's transaction) and paper-trading runs (/api/signals/, /api/paper-trading/).
   const signals = createSqliteSignalRepository(db, clock);
   const paperRuns = createSqlitePaperTradingRepository(db);
@@ -168,13 +190,12 @@ export function createAppContext(options: AppContextOptions): AppContext {
     repo: trading,
     capital,
     brokers,
-    notifier,
     strategies: { find: findStrategy, all: () => builtinStrategies },
     maxTasks: options.maxTasks ?? numberFromEnv('ECHO_MAX_TASKS', 20),
     warmUpBars: 300,
     defaultCapital: 10_000,
     log: (level, message, data) => logger[level]({ data }, message),
-    onEvents: (events) => listeners.forEach((listener) => listener(events)),
+    events,
     onSignal: createSignalRecorder({ signals, repo: trading }),
     accountRules: (task) => paperAccount.rulesFor(task),
   });
@@ -190,12 +211,14 @@ export function createAppContext(options: AppContextOptions): AppContext {
     clock,
     strategies: { find: findStrategy, all: () => builtinStrategies },
     log: (level, message, data) => logger[level]({ data }, message),
+    events,
   });
   // Optimization, walk-forward and Monte Carlo: the same pool (named tasks) and the same shared candles.
   const research = new ResearchService({
     repo: createSqliteResearchRepository(db),
     clock,
     log: (level, message, data) => logger[level]({ data }, message),
+    events,
   });
   const handlers = createApiHandlers({
     capital,
@@ -249,10 +272,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
       const { resumed, failed } = await kernel.recover();
       if (resumed.length || failed.length) logger.info({ resumed: resumed.map((t) => t.id), failed }, 'tasks resumed after start');
     },
-    onEvents(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    events,
     close() {
       kernel.shutdown();
       exchangeAccounts.closeAll();

@@ -47,6 +47,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessI
     version,
     uiDir: options.uiDir ?? join(projectRoot, 'out', 'renderer'),
     loginCodes,
+    events: context.events,
   });
   try {
     await server.listen({ host: '127.0.0.1', port: options.port });

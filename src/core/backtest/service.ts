@@ -2,6 +2,7 @@ import { DomainError } from '../../shared/contract/errors';
 import type { BacktestView, CreateBacktestInput, ListBacktestsInput } from '../../shared/contract/backtest';
 import { TIMEFRAME_MS, type Timeframe } from '../domain/candles';
 import type { Clock } from '../ports/clock';
+import type { DomainEventPublisher } from '../ports/domain-events';
 import type { StrategyDefinition } from '../strategies/strategy';
 import type { CandleCache } from './candle-cache';
 import type { BacktestExecutor, JobHandle } from '../ports/backtest-executor';
@@ -33,6 +34,8 @@ export interface BacktestServiceDeps {
   /** Backtests pending or running at once (default 100); more are refused until some finish. */
   maxActive?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, data?: unknown) => void;
+  /** Told when a backtest ends (completed, failed or cancelled): BacktestCompleted. */
+  events?: DomainEventPublisher;
 }
 
 interface Active {
@@ -229,7 +232,21 @@ export class BacktestService {
   private schedule(row: BacktestRow): void {
     const entry: Active = { cancelled: false, totalBars: 0, finished: Promise.resolve() };
     this.active.set(row.id, entry);
-    entry.finished = this.runToEnd(row, entry).finally(() => this.active.delete(row.id));
+    entry.finished = this.runToEnd(row, entry).finally(() => {
+      this.active.delete(row.id);
+      this.announceEnd(row.id);
+    });
+  }
+
+  private announceEnd(id: number): void {
+    if (this.closed || !this.deps.events) return;
+    const row = this.deps.repo.find(id, false);
+    if (!row || (row.status !== 'COMPLETED' && row.status !== 'FAILED')) return;
+    this.deps.events.publish([{
+      type: 'BacktestCompleted', severity: row.status === 'COMPLETED' ? 'info' : 'warning', taskId: null, code: row.status,
+      message: `Backtest ${id} ${row.status === 'COMPLETED' ? 'completed' : `failed: ${row.error ?? 'no reason given'}`}`,
+      data: { backtestId: String(id), status: row.status },
+    }]);
   }
 
   private async runToEnd(row: BacktestRow, entry: Active): Promise<void> {

@@ -3,7 +3,7 @@ import { quoteToAccountRate, type Instrument } from '../domain/instruments';
 import type { ClosedTrade, OrderFilled, Side, SubmitOrder } from '../domain/trading';
 import type { ExecutionClient, SimulatedBroker } from '../ports/execution-client';
 import type { FeedSubscription, MarketFeed } from '../ports/market-feed';
-import type { Severity } from '../ports/notifier';
+import type { PublishedEvent } from '../ports/domain-events';
 import type { TaskRecord, TradingRepository } from '../ports/trading-repository';
 import type { Strategy } from '../strategies/strategy';
 import { DomainError } from '../../shared/contract/errors';
@@ -11,16 +11,9 @@ import { BarBuffer } from './bar-buffer';
 import { manualLotsProblem, marketClosedReason } from './manual-order';
 import { StrategyRunner, type AccountRules, type EngineEvent, type RaisedSignal } from './strategy-runner';
 
-export interface ActorEvent {
-  type: string;
-  severity: Severity;
-  taskId: number;
-  code: string | null;
-  message: string;
-  data?: unknown;
-  /** Worth a desktop notification (fills, take-profits, risk breaches). */
-  notify?: { title: string; kind: string };
-}
+/** A domain event of this task (core/domain/domain-events.ts); stored in the bar's transaction, so it carries its id. */
+export type ActorEvent = PublishedEvent & { taskId: number };
+type ActorEventDraft = PublishedEvent extends infer E ? (E extends PublishedEvent ? Omit<E, 'taskId'> : never) : never;
 
 export interface TaskActorDeps {
   repo: TradingRepository;
@@ -412,9 +405,9 @@ export class TaskActor {
 
   private flushEvents(): void {
     for (const event of this.pendingEvents) {
-      this.deps.repo.recordEvent({ type: event.type, severity: event.severity, taskId: event.taskId, code: event.code, message: event.message, data: event.data, ...this.marketTime() });
+      const stored = this.deps.repo.recordEvent({ type: event.type, severity: event.severity, taskId: event.taskId, code: event.code, message: event.message, data: event.data, ...this.marketTime() });
+      this.committed.push({ ...event, id: stored.id, time: stored.time });
     }
-    this.committed.push(...this.pendingEvents);
     this.pendingEvents = [];
   }
 
@@ -460,7 +453,7 @@ export class TaskActor {
     this.runner.applyCancelled(clientOrderId);
   }
 
-  private emit(event: Omit<ActorEvent, 'taskId'>): void {
+  private emit(event: ActorEventDraft): void {
     this.pendingEvents.push({ ...event, taskId: this.task.id });
   }
 
@@ -475,19 +468,21 @@ export class TaskActor {
             type: 'OrderFilled', severity: 'info', code: null,
             message: `${f.side} ${f.lots} ${pair} filled at ${fmt(f.price, digits)} (${timeframe})`,
             data: { clientOrderId: f.clientOrderId, price: f.price, lots: f.lots, side: f.side, time: f.time },
-            notify: { title: `${pair} ${f.side} filled`, kind: 'fill' },
+          });
+          this.emit({
+            type: 'PositionOpened', severity: 'info', code: null,
+            message: `${pair} ${f.side} ${f.lots} opened at ${fmt(f.price, digits)} (${timeframe})`,
+            data: { positionId: f.positionId, clientOrderId: f.clientOrderId, side: f.side, lots: f.lots, price: f.price, time: f.time },
           });
         }
         break;
       }
       case 'PositionClosed': {
         const t = event.trade;
-        const takeProfit = t.exitReason === 'take_profit' || t.exitReason === 'series_take_profit';
         this.emit({
           type: 'PositionClosed', severity: 'info', code: t.exitReason,
           message: `${pair} ${t.side} ${t.lots} closed at ${fmt(t.exitPrice, digits)} (${t.exitReason.replace(/_/g, ' ')}): ${t.pnl >= 0 ? '+' : ''}${t.pnl.toFixed(2)}`,
           data: { positionId: t.positionId, pnl: t.pnl, exitReason: t.exitReason, time: t.exitTime },
-          ...(takeProfit ? { notify: { title: `${pair} take-profit`, kind: 'take_profit' } } : {}),
         });
         // One breach event per force-close, not one per position of the series.
         if (t.exitReason === 'max_drawdown' && this.drawdownReportedFor !== t.exitTime) {
@@ -496,7 +491,6 @@ export class TaskActor {
             type: 'RiskBreached', severity: 'critical', code: 'MAX_DRAWDOWN',
             message: `${pair} ${timeframe}: the series reached max_drawdown_percent of the task's capital and was force-closed`,
             data: { positionId: t.positionId, pnl: t.pnl },
-            notify: { title: `Max drawdown hit on ${pair}`, kind: 'risk_breach' },
           });
         }
         break;
@@ -505,17 +499,23 @@ export class TaskActor {
         this.emit({
           type: 'RiskBreached', severity: 'critical', code: event.code, message: event.message,
           data: { floatingPnl: event.floatingPnl, limit: event.limit },
-          notify: { title: `Risk limit hit on ${pair}`, kind: 'risk_breach' },
         });
         break;
       case 'OrderDenied':
         this.emit({ type: 'OrderDenied', severity: 'warning', code: event.denial.code, message: event.denial.message });
         break;
       case 'TaskPaused':
-        this.emit({ type: 'TaskPaused', severity: 'warning', code: 'TASK_PAUSED', message: event.reason, notify: { title: `${pair} ${timeframe} paused`, kind: 'task' } });
+        this.emit({ type: 'TaskPaused', severity: 'warning', code: 'TASK_PAUSED', message: event.reason });
         break;
-      case 'OrderSubmitted':
+      case 'OrderSubmitted': {
+        const o = event.order;
+        this.emit({
+          type: 'OrderSubmitted', severity: 'info', code: null,
+          message: `${o.side} ${o.lots} ${o.symbol} sent (${o.reason})`,
+          data: { clientOrderId: o.clientOrderId, side: o.side, lots: o.lots, symbol: o.symbol },
+        });
         break;
+      }
     }
   }
 }

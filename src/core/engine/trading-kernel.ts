@@ -4,14 +4,14 @@ import { ACCOUNT_CURRENCY, accountRate } from '../domain/account-currency';
 import { builtinInstrument, type Instrument } from '../domain/instruments';
 import type { CapitalRepository } from '../ports/capital-repository';
 import type { BrokerConnection, BrokerRegistry } from '../ports/broker';
-import type { Notifier } from '../ports/notifier';
+import type { DomainEventPublisher, PublishedEvent } from '../ports/domain-events';
 import type { JournalEntry, TaskRecord, TradingRepository } from '../ports/trading-repository';
 import { resolveConfig } from '../strategies/params';
 import type { StrategyDefinition } from '../strategies/strategy';
 import type { ClosedTrade, Side } from '../domain/trading';
 import type { AccountRules, RaisedSignal } from './strategy-runner';
 import { marketClosedReason } from './manual-order';
-import { TaskActor, type ActorEvent } from './task-actor';
+import { TaskActor } from './task-actor';
 
 export interface StrategyCatalog {
   find(name: string): StrategyDefinition | undefined;
@@ -23,7 +23,6 @@ export interface KernelOptions {
   capital: CapitalRepository;
   /** Connected brokers; 'paper' is always registered. */
   brokers: BrokerRegistry;
-  notifier: Notifier;
   strategies: StrategyCatalog;
   /** Tasks that may run at once (the spec: 20 by default, configurable upward). */
   maxTasks: number;
@@ -31,8 +30,8 @@ export interface KernelOptions {
   /** Capital of a task whose pair has no allocation in the user's portfolio. */
   defaultCapital: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, data?: unknown) => void;
-  /** Everything that happened, for push to the UI. */
-  onEvents?: (events: ActorEvent[]) => void;
+  /** The domain event stream: everything that happened goes here (journal, notifier, UI push subscribe to it). */
+  events: DomainEventPublisher;
   /** Signals the strategies report on live bars, inside the bar's transaction (stored for the signals API). */
   onSignal?: (task: TaskRecord, signal: RaisedSignal) => void;
   /** Account-wide rules over a task's opening orders (paper trading), looked up whenever the task (re)starts. */
@@ -257,6 +256,11 @@ export class TradingKernel {
     this.actors.set(task.id, actor);
     try {
       const { reconciled } = await actor.start();
+      this.publish([{
+        type: 'TaskStarted', severity: 'info', taskId: task.id, code: null,
+        message: `Task ${task.id} ${definition.name} ${task.pair} ${task.timeframe} started on ${connection.label}`,
+        data: { pair: task.pair, timeframe: task.timeframe, strategy: definition.name, broker: connection.id },
+      }]);
       return { source: actor.source, reconciled };
     } catch (error) {
       this.actors.delete(task.id);
@@ -354,13 +358,8 @@ export class TradingKernel {
     }
   }
 
-  private publish(events: ActorEvent[]): void {
-    for (const event of events) {
-      if (event.notify) {
-        this.options.notifier.notify({ title: event.notify.title, body: event.message, severity: event.severity, kind: event.notify.kind });
-      }
-    }
-    this.options.onEvents?.(events);
+  private publish(events: readonly PublishedEvent[]): void {
+    this.options.events.publish(events);
   }
 
   private fail(task: TaskRecord, error: unknown): void {
@@ -369,8 +368,7 @@ export class TradingKernel {
     this.options.log?.('error', message, { error });
     try {
       this.options.repo.setTaskStatus(task.id, 'failed', message);
-      const event = this.options.repo.recordEvent({ type: 'TaskFailed', severity: 'critical', taskId: task.id, code: 'TASK_FAILED', message });
-      this.publish([{ type: event.type, severity: 'critical', taskId: task.id, code: event.code, message, notify: { title: 'Task failed', kind: 'task' } }]);
+      this.publish([{ type: 'TaskFailed', severity: 'critical', taskId: task.id, code: 'TASK_FAILED', message }]);
     } catch (secondary) {
       this.options.log?.('error', 'could not record the failure', { secondary });
     }
@@ -401,7 +399,7 @@ export class TradingKernel {
     this.actors.delete(task.id);
     actor?.stop(closePositions ? { reason: 'task_stopped' } : undefined);
     this.options.repo.setTaskStatus(task.id, 'stopped', closePositions ? 'stopped by the user; positions closed' : 'stopped by the user; positions left open');
-    this.options.repo.recordEvent({ type: 'TaskStopped', severity: 'info', taskId: task.id, code: null, message: `Task ${task.id} ${task.pair} ${task.timeframe} stopped` });
+    this.publish([{ type: 'TaskStopped', severity: 'info', taskId: task.id, code: null, message: `Task ${task.id} ${task.pair} ${task.timeframe} stopped`, data: { positionsClosed: closePositions } }]);
   }
 
   /**
@@ -459,7 +457,7 @@ export class TradingKernel {
         const notes = await actor.reconcile();
         actor.hold(null);
         if (notes.length) {
-          this.publish([{ type: 'TaskReconciled', severity: 'warning', taskId: actor.task.id, code: 'RECONCILED', message: notes.join('; '), notify: { title: `${actor.task.pair} reconciled`, kind: 'task' } }]);
+          this.publish([{ type: 'TaskReconciled', severity: 'warning', taskId: actor.task.id, code: 'RECONCILED', message: notes.join('; ') }]);
         }
       } catch (error) {
         const reason = `could not reconcile with ${brokerId}: ${(error as Error).message}`;
@@ -467,7 +465,7 @@ export class TradingKernel {
         this.options.repo.setTaskStatus(actor.task.id, 'paused', reason);
         actor.task.status = 'paused';
         actor.task.statusReason = reason;
-        this.publish([{ type: 'TaskPaused', severity: 'critical', taskId: actor.task.id, code: 'RECONCILE_FAILED', message: reason, notify: { title: `${actor.task.pair} paused`, kind: 'task' } }]);
+        this.publish([{ type: 'TaskPaused', severity: 'critical', taskId: actor.task.id, code: 'RECONCILE_FAILED', message: reason }]);
       }
     }
     await this.recover({ brokerId });

@@ -1,5 +1,6 @@
 import { DomainError, isDomainError } from '../../shared/contract/errors';
 import type { Clock } from '../ports/clock';
+import type { DomainEventPublisher } from '../ports/domain-events';
 import type { NewResearchRecord, ResearchKind, ResearchRecord, ResearchRepository, ResearchStatus } from '../ports/research-repository';
 import { CancelledError } from './runner';
 
@@ -29,6 +30,8 @@ export interface ResearchServiceOptions {
   /** Most jobs pending or running at once; beyond it a submit is refused (RATE_LIMITED). */
   maxQueued?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, data?: unknown) => void;
+  /** Told when a job ends (completed or failed): ResearchJobFinished. */
+  events?: DomainEventPublisher;
 }
 
 interface Active {
@@ -181,6 +184,11 @@ export class ResearchService {
       error,
       completedAt: this.now(),
     });
+    this.options.events?.publish([{
+      type: 'ResearchJobFinished', severity: error === null ? 'info' : 'warning', taskId: null, code: error === null ? 'COMPLETED' : 'FAILED',
+      message: `${active.kind} job ${active.id} ${error === null ? 'completed' : `failed: ${error}`}`,
+      data: { jobId: String(active.id), kind: active.kind, status: error === null ? 'COMPLETED' : 'FAILED' },
+    }]);
     this.settled();
   }
 

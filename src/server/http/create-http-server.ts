@@ -14,6 +14,9 @@ import { isValidUiSession, LoginCodes, safeEqual, TOKEN_HINT, UI_SESSION_MAX_AGE
 import { clientErrorResponse } from './client-errors';
 import { buildOpenApiDocument } from './openapi';
 import { bearerToken, isAllowedOrigin, isLoopbackHost, readCookie } from './security';
+import { EVENT_SOCKET_PATH } from '../../shared/contract/events';
+import type { DomainEventStream } from '../../core/ports/domain-events';
+import { eventSocketRoute, routeUpgrades } from './event-socket';
 
 export const SESSION_COOKIE = 'echo_session';
 
@@ -30,6 +33,8 @@ export interface HttpServerOptions {
   /** The built renderer (index.html + assets/); without it only the API is served. */
   uiDir?: string;
   loginCodes?: LoginCodes;
+  /** The domain event stream, served to the browser UI as a WebSocket at EVENT_SOCKET_PATH. */
+  events?: DomainEventStream;
 }
 
 const UI_CSP =
@@ -153,6 +158,23 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       `Missing or wrong API token: send "Authorization: Bearer <token>" or "X-API-Key: <token>"; the token is in ${TOKEN_HINT}`,
     );
   });
+
+  // WebSocket upgrades pass the same checks as the requests above, before a socket exists.
+  if (options.events) {
+    routeUpgrades(
+      server.server,
+      (request) => {
+        const { host, origin } = request.headers;
+        if (!isLoopbackHost(host)) return { status: 403, message: `Host "${host ?? ''}" is not allowed: the local API answers only to 127.0.0.1 or localhost` };
+        if (!isAllowedOrigin(origin, host) || request.headers['sec-fetch-site'] === 'cross-site') {
+          return { status: 403, message: `Requests from other web sites (${origin ?? 'cross-site'}) are refused by the local API` };
+        }
+        if (!isAuthenticated(request)) return { status: 401, message: `Missing or wrong API token or sign-in; the token is in ${TOKEN_HINT}` };
+        return null;
+      },
+      [eventSocketRoute({ path: EVENT_SOCKET_PATH, stream: options.events })],
+    );
+  }
 
   server.addHook('onSend', async (_request, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
