@@ -31,8 +31,11 @@ interface RawAnswer {
   ended: string;
 }
 
-/** Sends bytes on a fresh TCP connection and reads until the server closes it. */
-function rawExchange(port: number, text: string): Promise<RawAnswer> {
+/**
+ * Sends bytes on a fresh TCP connection and reads until the server closes it. `inPieces`: 16 kB pieces a few ms apart,
+ * so the client is still sending when the server refuses (as a real client with a large request is).
+ */
+function rawExchange(port: number, text: string, inPieces = false): Promise<RawAnswer> {
   return new Promise((resolvePromise, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -48,7 +51,19 @@ function rawExchange(port: number, text: string): Promise<RawAnswer> {
       const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
       resolvePromise({ status: Number(statusLine?.split(' ')[1]), headers, body: JSON.parse(all.slice(split + 4)), ended });
     });
-    socket.write(text);
+    const bytes = Buffer.from(text);
+    if (!inPieces) {
+      socket.write(bytes);
+      return;
+    }
+    let offset = 0;
+    const sendMore = () => {
+      if (offset >= bytes.length || socket.destroyed) return;
+      socket.write(bytes.subarray(offset, offset + 16_384));
+      offset += 16_384;
+      setTimeout(sendMore, 2);
+    };
+    sendMore();
   });
 }
 
@@ -74,6 +89,7 @@ describe('requests the HTTP parser refuses', () => {
     const answer = await rawExchange(
       server.port,
       `GET /api/capital/portfolios HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      true,
     );
     expect(answer.status).toBe(431);
     expect(answer.headers.connection).toBe('close');
@@ -90,6 +106,16 @@ describe('requests the HTTP parser refuses', () => {
     expect(answer.body).toMatchObject({ success: false, code: 'URI_TOO_LONG', detail: expect.stringMatching(/URL is too long/) });
     expect(answer.ended).toBe('end');
     expect((await get('/api/v1/accounts/list', bearer(server.token))).status).toBe(200);
+  });
+
+  it('lets a client that is still sending a 1 MB URL read the refusal: the connection ends with a FIN, not a reset', async () => {
+    const answer = await rawExchange(server.port, `GET /api/capital/portfolios?q=${'y'.repeat(1_000_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, true);
+    // Which part overflowed is known only when the refused piece still holds the request line; both are 4xx in the envelope.
+    expect([414, 431]).toContain(answer.status);
+    expect(answer.headers.connection).toBe('close');
+    expect(answer.body).toMatchObject({ success: false, code: expect.stringMatching(/^(URI_TOO_LONG|HEADERS_TOO_LARGE)$/) });
+    expect(answer.ended).toBe('end');
+    expect((await get('/health')).status).toBe(200);
   });
 
   it('gives a keep-alive client an answer, not ECONNRESET, and a fresh connection after it works', async () => {
