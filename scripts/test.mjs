@@ -22,7 +22,11 @@ function step(title, command, args, env = process.env) {
 
 if (process.platform === 'linux') step('System packages (Chromium, keychain)', 'bash', ['scripts/ensure-system-deps.sh']);
 ensureNativeModulesForNode(root);
-step('Type check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+// Node code (shared, core, adapters, server, main, preload, tests, benches) without the DOM; the UI with the DOM and
+// without Node; browser tests, whose page callbacks run in the page, with both.
+step('Type check (Node: no DOM)', 'npx', ['tsc', '-p', 'tsconfig.node.json', '--noEmit']);
+step('Type check (web: renderer + shared, no Node)', 'npx', ['tsc', '-p', 'tsconfig.web.json', '--noEmit']);
+step('Type check (browser tests)', 'npx', ['tsc', '-p', 'tsconfig.e2e.json', '--noEmit']);
 step('Layer rules', 'npx', ['depcruise', 'src', '--config', '.dependency-cruiser.cjs']);
 console.log('\n▶ UI build');
 ensureUiBuilt(root, { force: process.env.CI === 'true' });

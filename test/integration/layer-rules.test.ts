@@ -85,3 +85,32 @@ describe('the layer rules catch a deliberate bad import', () => {
     expect(unexpected).toEqual([]);
   });
 });
+
+describe('the Node and web tsconfigs keep each side to its own globals', () => {
+  /** Type-checks one probe file with the compiler options of `config` (a scratch tsconfig extending it). */
+  function typecheck(config: string, probe: string): { ok: boolean; output: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'echo-tsconfig-'));
+    try {
+      writeFileSync(join(dir, 'probe.ts'), probe);
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: join(root, config), include: ['probe.ts'], compilerOptions: { typeRoots: [join(root, 'node_modules/@types')] } }));
+      const run = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir, '--noEmit'], { encoding: 'utf8', timeout: 120_000 });
+      return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('Node code (tsconfig.node.json) cannot use the DOM, and can use Node', () => {
+    const dom = typecheck('tsconfig.node.json', 'export const title = document.title;\n');
+    expect(dom.ok).toBe(false);
+    expect(dom.output).toMatch(/Cannot find name 'document'/);
+    expect(typecheck('tsconfig.node.json', "import { tmpdir } from 'node:os';\nexport const dir: string = tmpdir() + process.pid;\n").ok).toBe(true);
+  }, 120_000);
+
+  it('the UI (tsconfig.web.json) cannot use Node, and can use the DOM', () => {
+    const node = typecheck('tsconfig.web.json', 'export const pid = process.pid;\n');
+    expect(node.ok).toBe(false);
+    expect(node.output).toMatch(/Cannot find name 'process'/);
+    expect(typecheck('tsconfig.web.json', 'export const title: string = document.title;\n').ok).toBe(true);
+  }, 120_000);
+});
