@@ -120,6 +120,22 @@ describe('backtest warnings over HTTP', () => {
     expect(run.results.summary.total_trades, JSON.stringify(run.warnings)).toBeGreaterThan(0);
   });
 
+  it("an optimization of the document's example on gold carries the best set's warnings (best_warnings)", async () => {
+    const { name: _name, ...fields } = DOC_EXAMPLE;
+    const created = await server.call('POST', '/api/optimize/', { ...fields, name: 'doc grid', parameter_ranges: { min_confidence: [0.6, 0.73] }, optimization_metric: 'roi' });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const deadline = Date.now() + 60_000;
+    let done;
+    for (;;) {
+      done = (await server.call('GET', `/api/optimize/${created.body.id}/`)).body;
+      if (done.status === 'COMPLETED' || done.status === 'FAILED' || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(done.status, done.error).toBe('COMPLETED');
+    expect(done.results.best_metrics.total_trades).toBe(0);
+    expect(done.results.best_warnings.join(' ')).toMatch(/XAUUSD: \d+ entries were refused because the size was below the minimum lot \(LOT_TOO_SMALL\)/);
+  });
+
   it('a run where no signal fires says so, with what to try', async () => {
     const run = await completed({ ...DOC_EXAMPLE, name: 'strict', position_size: undefined, strategy_params: { min_confidence: 1 } });
     expect(run.results.summary.total_trades).toBe(0);

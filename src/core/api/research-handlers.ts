@@ -191,6 +191,7 @@ export function createResearchHandlers(deps: ResearchHandlerDeps): ResearchHandl
             best_params: best.params,
             best_metric_value: roundOrNull(metricValue(best.summary, metric)),
             best_metrics: rankedMetrics(best.summary),
+            best_warnings: best.warnings,
             top: outcome.ranked.slice(0, input.top_n).map((r, k) => ({
               rank: k + 1,
               params: r.params,

@@ -65,6 +65,8 @@ export interface RankedPoint {
   summary: SummaryFigures;
   /** The metric's value, oriented higher-is-better (max_drawdown negated); null when undefined for the run. */
   score: number | null;
+  /** What this set's backtest warned of (refused entries, no signal fired). */
+  warnings: string[];
 }
 
 export interface OptimizationOutcome {
@@ -113,7 +115,7 @@ export async function optimize(options: OptimizeOptions): Promise<OptimizationOu
             skipReason ??= result.problems[k] ?? null;
             return;
           }
-          ranked.push({ index: batch[k] as number, params: params[k] as Record<string, ParamValue>, summary, score: metricScore(summary, metric) });
+          ranked.push({ index: batch[k] as number, params: params[k] as Record<string, ParamValue>, summary, score: metricScore(summary, metric), warnings: result.warnings?.[k] ?? [] });
         });
         options.onEvaluated?.(batch.length);
       }),

@@ -22,6 +22,8 @@ export interface EvaluateResult {
   /** One per override, in order; null when that combination is not a valid config (its reason in `problems`). */
   summaries: (SummaryFigures | null)[];
   problems: (string | null)[];
+  /** One per override: what its backtest warned of (refused entries and why, no signal fired); [] when invalid. */
+  warnings?: string[][];
   /** Stopped by the cancel flag; the summaries after the stop are missing. */
   cancelled: boolean;
 }
@@ -48,21 +50,24 @@ export function evaluateTask(task: EvaluateTask, control?: RunControl): Evaluate
   if (!definition) throw new RangeError(`Unknown strategy "${task.job.strategy}"`);
   const summaries: (SummaryFigures | null)[] = [];
   const problems: (string | null)[] = [];
+  const warnings: string[][] = [];
   for (const override of task.overrides) {
-    if (control?.shouldStop()) return { summaries, problems, cancelled: true };
+    if (control?.shouldStop()) return { summaries, problems, warnings, cancelled: true };
     const { config, errors } = resolveConfig(definition, { ...task.job.config, ...override });
     if (errors.length > 0) {
       summaries.push(null);
       problems.push(errors.join('; '));
+      warnings.push([]);
       continue;
     }
     // Summary only: no trade list, no equity curve (4× faster with many trades); the summary is the same.
     const outcome = executeBacktest({ ...task.job, config, collectTrades: false }, control, definition);
-    if (outcome.cancelled) return { summaries, problems, cancelled: true };
+    if (outcome.cancelled) return { summaries, problems, warnings, cancelled: true };
     summaries.push(figures(outcome.results.summary));
     problems.push(null);
+    warnings.push(outcome.results.warnings);
   }
-  return { summaries, problems, cancelled: false };
+  return { summaries, problems, warnings, cancelled: false };
 }
 
 /** A whole Monte Carlo simulation; null when cancelled. `progress` gets the fraction of paths done. */

@@ -255,6 +255,10 @@ export const optimizationResults = z.object({
   best_params: paramSet,
   best_metric_value: z.number().nullable(),
   best_metrics: researchMetrics,
+  best_warnings: z
+    .array(z.string())
+    .optional()
+    .describe("what the best set's backtest warned of, as a backtest's `warnings` do: entries refused and why (minimum lot, its USD value, the size that trades), or no signal fired (absent on jobs stored before it existed)"),
   top: z.array(rankedSet).describe('the best top_n sets, best first'),
 });
 
