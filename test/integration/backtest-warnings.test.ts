@@ -136,6 +136,15 @@ describe('backtest warnings over HTTP', () => {
     expect(done.results.best_warnings.join(' ')).toMatch(/XAUUSD: \d+ entries were refused because the size was below the minimum lot \(LOT_TOO_SMALL\)/);
   });
 
+  it('a live 1M gold_buy_dip task started with no threshold gets the same 1M default as a backtest', async () => {
+    const session = await server.call('POST', '/api/session/create', { user_id: 'dip_defaults' });
+    const id = session.body.data.session_id as string;
+    const started = await server.call('POST', `/api/dynamic-trading/${id}/start`, { pair: 'XAUUSD', timeframe: '1M', strategy_name: 'gold_buy_dip', config: { lot_size: 0.01 } });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    expect(started.body.data.task.config.percentage_threshold).toBe(0.3);
+    await server.call('POST', `/api/dynamic-trading/${id}/stop`, { pair: 'XAUUSD', timeframe: '1M', strategy_name: 'gold_buy_dip' });
+  });
+
   it('a run where no signal fires says so, with what to try', async () => {
     const run = await completed({ ...DOC_EXAMPLE, name: 'strict', position_size: undefined, strategy_params: { min_confidence: 1 } });
     expect(run.results.summary.total_trades).toBe(0);

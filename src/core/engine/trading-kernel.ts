@@ -150,7 +150,7 @@ export class TradingKernel {
     const instrument = this.instrumentFor(request.pair, connection);
     const unfed = connection.feed.refusal?.(request.pair, timeframe);
     if (unfed) throw new DomainError('VALIDATION_FAILED', unfed);
-    const resolution = resolveConfig(definition, request.config);
+    const resolution = resolveConfig(definition, request.config, timeframe);
     if (resolution.errors.length) {
       throw new DomainError(
         'VALIDATION_FAILED',
