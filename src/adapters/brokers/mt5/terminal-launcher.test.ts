@@ -146,6 +146,43 @@ describe('TerminalLauncher', () => {
     expect(new TerminalLauncher({ dataDir: root, platform: 'win32', env: {} }).locate()).toBeUndefined();
   });
 
+  it('starts only a found or allow-listed terminal64.exe: a request path alone is refused (403) and never located', () => {
+    const root = tempDir();
+    const found = join(root, 'Program Files', 'MetaTrader 5', 'terminal64.exe');
+    const other = join(root, 'Other MT5', 'terminal64.exe');
+    mkdirSync(join(root, 'Program Files', 'MetaTrader 5'), { recursive: true });
+    mkdirSync(join(root, 'Other MT5'), { recursive: true });
+    writeFileSync(found, '');
+    writeFileSync(other, '');
+    writeFileSync(join(root, 'evil.exe'), '');
+    let stored: string[] = [];
+    const launcher = new TerminalLauncher({
+      dataDir: root,
+      platform: 'win32',
+      env: { ProgramFiles: join(root, 'Program Files') },
+      allowList: { read: () => stored, write: (paths) => (stored = paths) },
+    });
+    expect(launcher.terminals()).toEqual({ canLaunch: true, found: [found], allowed: [] });
+    // A path from a request is not taken as is: the found terminal is started instead, and connect refuses it first.
+    expect(launcher.locate(other)).toBe(found);
+    expect(() => launcher.checkRequested(other)).toThrow(/not a MetaTrader 5 terminal this app found or that you allowed.*PUT \/api\/mt5\/terminals/);
+    expect(() => launcher.checkRequested(join(root, 'evil.exe'))).toThrow(/not the full path of a terminal64\.exe/);
+    expect(() => launcher.checkRequested(found)).not.toThrow();
+    // Allowed by the owner: accepted, compared as Windows does (case, slashes), listed once.
+    expect(() => launcher.setAllowed([join(root, 'evil.exe')])).toThrow(/terminal64\.exe/);
+    expect(launcher.setAllowed([other, other.toUpperCase()]).allowed).toEqual([other]);
+    expect(() => launcher.checkRequested(other.toUpperCase())).not.toThrow();
+    expect(launcher.locate(other)).toBe(other);
+    launcher.setAllowed(['C:\\Brokers\\MT5\\terminal64.exe']);
+    expect(() => launcher.checkRequested('c:/brokers/mt5/TERMINAL64.EXE')).not.toThrow();
+    expect(() => launcher.checkRequested(other)).toThrow(/not a MetaTrader 5 terminal/);
+    // Not Windows: paths compare exactly, and nothing is searched in Program Files.
+    const posixLauncher = new TerminalLauncher({ dataDir: root, platform: 'linux', env: {}, allowList: { read: () => [other], write: () => {} } });
+    expect(posixLauncher.terminals()).toEqual({ canLaunch: false, found: [], allowed: [other] });
+    expect(() => posixLauncher.checkRequested(other)).not.toThrow();
+    expect(() => posixLauncher.checkRequested(other.toUpperCase())).toThrow(/not a MetaTrader 5 terminal/);
+  });
+
   it('puts port and token where EchoBridge finds them when its inputs are empty (Common\\Files\\EchoBridge\\bridge.txt)', () => {
     const appData = tempDir();
     const file = new TerminalLauncher({ dataDir: tempDir(), platform: 'win32', env: { APPDATA: appData } }).writeBridgeFile(5560, 'f00d');
