@@ -210,6 +210,7 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
           port,
           uiDir: paths.rendererDir,
           events: appContext.events,
+          identity: appContext.identity,
         }),
       (error) => logger.warn({ err: error }, 'local API server problem'),
     );

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Handlers } from '../shared/contract/index';
 import type { DomainEventStream } from '../core/ports/domain-events';
+import type { IdentityService } from '../core/identity/identity-service';
 import { ApiTokenFile, LoginCodes } from '../server/api-token';
 import { createHttpServer } from '../server/http/create-http-server';
 import type { RunningApiServer } from './api-server-controller';
@@ -15,6 +16,8 @@ export interface LocalApiOptions {
   uiDir?: string;
   /** The domain event stream, served to that browser UI as a WebSocket. */
   events?: DomainEventStream;
+  /** Users and API keys other than the owner's token. */
+  identity?: IdentityService;
 }
 
 /**
@@ -41,6 +44,7 @@ export async function startLocalApiServer(options: LocalApiOptions): Promise<Loc
     loginCodes,
     ...(options.uiDir ? { uiDir: options.uiDir } : {}),
     ...(options.events ? { events: options.events } : {}),
+    ...(options.identity ? { identity: options.identity } : {}),
   });
   try {
     await server.listen({ host: '127.0.0.1', port: options.port });

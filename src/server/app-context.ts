@@ -25,6 +25,10 @@ import { createBrokerRegistry, type BrokerRegistry } from '../core/ports/broker'
 import { LocalMarketFeed } from '../adapters/market-data/live/local-market-feed';
 import type { SecretStore } from '../core/ports/secret-store';
 import { KeytarSecretStore } from '../adapters/secrets/keytar-secret-store';
+import { IdentityService } from '../core/identity/identity-service';
+import { createSqliteIdentityRepository } from '../adapters/persistence/sqlite/identity-repository';
+import { argon2PasswordHasher } from '../adapters/identity/argon2-password-hasher';
+import { keychainSigningKey } from '../adapters/identity/keychain-signing-key';
 import { CcxtAccounts } from '../adapters/brokers/ccxt/ccxt-accounts';
 import type { CcxtInstanceOptions } from '../adapters/brokers/ccxt/ccxt-exchange';
 import type { CcxtExecutionOptions } from '../adapters/brokers/ccxt/ccxt-execution-client';
@@ -49,6 +53,8 @@ export interface AppContext {
   dataDir: string;
   db: SqliteDatabase;
   handlers: Handlers;
+  /** Users, sessions and API keys: the HTTP server authenticates non-owner callers through it. */
+  identity: IdentityService;
   logger: Logger;
   version: string;
   kernel: TradingKernel;
@@ -220,7 +226,16 @@ export function createAppContext(options: AppContextOptions): AppContext {
     log: (level, message, data) => logger[level]({ data }, message),
     events,
   });
+  // Identity: users in SQLite (argon2id), access tokens signed with a per-install key kept in the OS keychain.
+  const identity = new IdentityService({
+    repo: createSqliteIdentityRepository(db),
+    hasher: argon2PasswordHasher,
+    keys: keychainSigningKey(secrets),
+    clock,
+    notifier,
+  });
   const handlers = createApiHandlers({
+    identity,
     capital,
     customStrategies: createSqliteCustomStrategyRepository(db, clock),
     trading: { repo: trading, kernel, feed, strategies: { find: findStrategy, all: () => builtinStrategies } },
@@ -260,6 +275,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     dataDir,
     db,
     handlers,
+    identity,
     logger,
     version,
     kernel,

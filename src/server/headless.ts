@@ -42,6 +42,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessI
   const loginCodes = new LoginCodes();
   const server = await createHttpServer({
     handlers: context.handlers,
+    identity: context.identity,
     apiToken,
     logger: context.logger,
     version,

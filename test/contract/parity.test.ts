@@ -176,9 +176,33 @@ const cases: Case[] = [
   ['paperTrading.history', { exit_reason: 'LUCK' }],
   ['paperTrading.closePosition', { id: 999 }],
   ['paperTrading.disable', {}],
+  // Identity: the owner (local token, IPC, direct) has no user record; refusals and the owner's own views.
+  ['auth.register', { username: 'x', email: 'not-an-email', password: 'short' }],
+  ['auth.login', { username: 'nobody_here', password: 'whatever1' }],
+  ['auth.login', { password: 'no name' }],
+  ['auth.refresh', { refresh_token: 'rt_nope' }],
+  ['auth.logout', {}],
+  ['auth.me', {}],
+  ['auth.permissions', {}],
+  ['auth.passwordReset', { email: 'ghost@example.com' }],
+  ['auth.passwordResetComplete', { token: 'pr_nope', new_password: 'long enough 1' }],
+  ['auth.sessions', {}],
+  ['auth.terminateSession', { session_id: 'ses_nope' }],
+  ['user.me', {}],
+  ['user.requestUpgrade', { target_role: 'premium' }],
+  ['user.requestUpgrade', { target_role: 'platinum' }],
+  ['admin.upgradeQueue', {}],
+  ['admin.executeUpgrade', { request_id: 'upg_nope', action: 'APPROVE' }],
+  ['identity.users', {}],
+  ['identity.createUser', { username: 'a', email: 'b', password: 'c' }],
+  ['identity.setRole', { user_id: 'usr_nope', role: 'admin' }],
+  ['identity.apiKeys', {}],
+  ['identity.createApiKey', { name: 'x' }],
+  ['identity.revokeApiKey', { key_id: 'key_nope' }],
+  ['identity.pendingResets', {}],
 ];
 
-const VOLATILE = new Set(['token_file', 'created_at', 'updated_at', 'started_at', 'stopped_at', 'time', 'session_id', 'recorded_at']);
+const VOLATILE = new Set(['token_file', 'created_at', 'updated_at', 'started_at', 'stopped_at', 'time', 'session_id', 'recorded_at', 'timestamp']);
 
 /** Timestamps, generated ids, uptime and the build's version differ between runs by nature; everything else must be equal. */
 function normalize(result: CallResult, state: TransportState): unknown {

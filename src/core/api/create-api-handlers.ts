@@ -13,6 +13,8 @@ import { createResearchHandlers, type ResearchHandlerDeps } from './research-han
 import { createTradingHandlers, type TradingHandlerDeps } from './trading-handlers';
 import { createSignalHandlers, type SignalHandlerDeps } from './signal-handlers';
 import { createPaperTradingHandlers, type PaperTradingHandlerDeps } from './paper-trading-handlers';
+import { createIdentityHandlers } from './identity-handlers';
+import type { IdentityService } from '../identity/identity-service';
 
 export interface ApiDependencies {
   capital: CapitalRepository;
@@ -31,6 +33,8 @@ export interface ApiDependencies {
   research: ResearchHandlerDeps;
   /** The local API token of the data folder (system.rotateApiToken). */
   apiToken: { rotate(): void };
+  /** Users, sessions, API keys (issue 11): every documented sign-in. */
+  identity: IdentityService;
 }
 
 /** The ONE implementation of the contract. HTTP, IPC and tests all call these same functions. */
@@ -60,5 +64,6 @@ export function createApiHandlers(deps: ApiDependencies): Handlers {
     ...createSignalHandlers(deps.signals),
     ...createPaperTradingHandlers(deps.paperTrading),
     ...createResearchHandlers(deps.research),
+    ...createIdentityHandlers({ identity: deps.identity, clock: deps.clock }),
   };
 }

@@ -13,7 +13,7 @@ import type {
   UserRecord,
 } from '../ports/identity';
 import type { Notifier } from '../ports/notifier';
-import { lesserRole, OWNER, permissionsOf, TIER_REQUESTS_PER_MINUTE, type Principal, type Role, type Tier } from './access';
+import { lesserRole, OWNER, permissionsOf, TIER_REQUESTS_PER_MINUTE, type Principal, type Role, type Tier } from '../../shared/contract/access';
 
 /** Access tokens live a day (the document's `expires_in: 86400`); refresh tokens a month, rotated on every use. */
 export const ACCESS_TOKEN_SECONDS = 86_400;
@@ -338,6 +338,15 @@ export class IdentityService {
     window.count++;
     const resetSeconds = Math.max(1, Math.ceil((window.start + 60_000 - nowMs) / 1000));
     return { allowed: window.count <= limit, limit, remaining: Math.max(0, limit - window.count), resetSeconds };
+  }
+
+  /** What is left of the caller's window, without spending a request. */
+  peekQuota(principal: Principal): number | null {
+    if (principal.kind !== 'user') return null;
+    const window = this.windows.get(principal.apiKeyId ?? principal.userId);
+    const limit = TIER_REQUESTS_PER_MINUTE[principal.tier];
+    if (!window || this.clock.now().getTime() - window.start >= 60_000) return limit;
+    return Math.max(0, limit - window.count);
   }
 
   // ── API keys ─────────────────────────────────────────────────────────────────────────────────────────────────────

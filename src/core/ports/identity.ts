@@ -1,4 +1,4 @@
-import type { Role, Tier } from '../identity/access';
+import type { Role, Tier } from '../../shared/contract/access';
 
 /** Ports of the identity capability (core/identity): its store, its password hashing and its signing key. */
 

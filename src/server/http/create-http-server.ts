@@ -17,8 +17,11 @@ import { bearerToken, isAllowedOrigin, isLoopbackHost, readCookie } from './secu
 import { EVENT_SOCKET_PATH } from '../../shared/contract/events';
 import type { DomainEventStream } from '../../core/ports/domain-events';
 import { eventSocketRoute, routeUpgrades } from './event-socket';
+import type { IdentityService } from '../../core/identity/identity-service';
+import { ANONYMOUS, type Caller, type Principal } from '../../shared/contract/access';
+import { createAuthenticator, isOwnerRequest, presentedToken, SESSION_COOKIE, USER_COOKIE } from './authenticate';
 
-export const SESSION_COOKIE = 'echo_session';
+export { SESSION_COOKIE, USER_COOKIE } from './authenticate';
 
 /** JSON.parse that refuses __proto__ and constructor.prototype keys, like Fastify's own parser. */
 const secureJsonParse = (text: string): unknown => secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
@@ -33,6 +36,8 @@ export interface HttpServerOptions {
   /** The built renderer (index.html + assets/); without it only the API is served. */
   uiDir?: string;
   loginCodes?: LoginCodes;
+  /** Users, sessions and API keys: without it only the owner (local token, sign-in link) gets in. */
+  identity?: IdentityService;
   /** The domain event stream, served to the browser UI as a WebSocket at EVENT_SOCKET_PATH. */
   events?: DomainEventStream;
 }
@@ -55,6 +60,10 @@ const PREFIX_ENVELOPES: readonly (readonly [prefix: string, kind: EnvelopeKind])
   ['/api/montecarlo/', 'binance-trading-bot'],
   ['/api/optimize/', 'binance-trading-bot'],
   ['/api/mltuning/', 'binance-trading-bot'],
+  // ai-trading-hub-api.md (root paths)
+  ['/auth/', 'ai-trading-hub'],
+  ['/user/', 'ai-trading-hub'],
+  ['/admin/', 'ai-trading-hub'],
 ];
 
 /** The path of a request URL as the router sees it: no query, repeated slashes merged (`//api/v1/x` is `/api/v1/x`). */
@@ -119,19 +128,19 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     }
   });
 
+  // The OAuth2 password form of ai-trading-hub's /auth/token, and the browser sign-in form.
+  server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    done(null, Object.fromEntries(new URLSearchParams(text)));
+  });
+
   const publicPaths = new Set(
     (Object.values(procedures) as Procedure[]).flatMap((p) => p.http.filter((r) => r.public).map((r) => r.path)),
   );
 
-  const presentedToken = (request: Pick<FastifyRequest, 'headers'>): string | undefined =>
-    bearerToken(request.headers.authorization) ??
-    (typeof request.headers['x-api-key'] === 'string' ? request.headers['x-api-key'] : undefined);
-  const isAuthenticated = (request: Pick<FastifyRequest, 'headers'>): boolean => {
-    const presented = presentedToken(request);
-    if (presented !== undefined) return safeEqual(presented, apiToken.current());
-    const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
-    return cookie !== undefined && isValidUiSession(cookie, apiToken.current());
-  };
+  const authenticate = createAuthenticator({ apiToken, identity: options.identity });
+  /** Who each request is, set by the onRequest hook (anonymous on public routes without credentials). */
+  const principals = new WeakMap<FastifyRequest, Principal>();
 
   server.addHook('onRequest', async (request, reply) => {
     const host = request.headers.host;
@@ -143,9 +152,24 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       return refuse(reply, 'FORBIDDEN', `Requests from other web sites (${origin ?? 'cross-site'}) are refused by the local API`);
     }
     const path = routedPath(request.url);
-    if (publicPaths.has(path)) return;
+    const principal = await authenticate(request.headers);
+    if (principal) {
+      principals.set(request, principal);
+      // Per-user and per-key quotas by tier (the owner has none), with market7's X-RateLimit-* headers.
+      const quota = options.identity?.consumeQuota(principal);
+      if (quota) {
+        reply.header('X-RateLimit-Limit', String(quota.limit));
+        reply.header('X-RateLimit-Remaining', String(quota.remaining));
+        reply.header('X-RateLimit-Reset', String(Math.ceil(Date.now() / 1000) + quota.resetSeconds));
+        if (!quota.allowed) {
+          reply.header('Retry-After', String(quota.resetSeconds));
+          return refuse(reply, 'RATE_LIMITED', `Request quota of ${quota.limit} per minute used up: try again in ${quota.resetSeconds} s, or ask an admin for a higher tier`);
+        }
+      }
+      return;
+    }
+    if (publicPaths.has(path) || path.startsWith('/auth/browser-')) return;
     if (path === '/' && typeof (request.query as Record<string, unknown>).login === 'string') return;
-    if (isAuthenticated(request)) return;
     if (wantsHtml(request)) {
       return reply
         .code(401)
@@ -169,7 +193,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
         if (!isAllowedOrigin(origin, host) || request.headers['sec-fetch-site'] === 'cross-site') {
           return { status: 403, message: `Requests from other web sites (${origin ?? 'cross-site'}) are refused by the local API` };
         }
-        if (!isAuthenticated(request)) return { status: 401, message: `Missing or wrong API token or sign-in; the token is in ${TOKEN_HINT}` };
+        // The event stream is the owner's for now; users get the documented per-user sockets (issue 12).
+        if (!isOwnerRequest(request.headers, apiToken)) return { status: 401, message: `Missing or wrong API token or sign-in; the token is in ${TOKEN_HINT}` };
         return null;
       },
       [eventSocketRoute({ path: EVENT_SOCKET_PATH, stream: options.events })],
@@ -221,12 +246,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
             (request.query ?? {}) as Record<string, unknown>,
             request.body,
           );
-          const result = await invokeProcedure(handlers, name, input, (error) =>
-            request.log.error({ err: error, procedure: name }, 'procedure failed unexpectedly'),
+          const caller: Caller = {
+            principal: principals.get(request) ?? ANONYMOUS,
+            device: { ip_address: request.ip, ...(request.headers['user-agent'] ? { user_agent: request.headers['user-agent'] } : {}) },
+          };
+          const result = await invokeProcedure(
+            handlers,
+            name,
+            input,
+            (error) => request.log.error({ err: error, procedure: name }, 'procedure failed unexpectedly'),
+            caller,
           );
           if (result.ok) {
             // A browser that rotated the token keeps its own sign-in (a fresh cookie); every other one is signed out.
-            if (name === 'system.rotateApiToken' && presentedToken(request) === undefined) reply.header('Set-Cookie', sessionCookie());
+            if (name === 'system.rotateApiToken' && presentedToken(request.headers) === undefined) reply.header('Set-Cookie', sessionCookie());
             if (route.status === 204) return reply.code(204).send();
             return reply.code(route.status ?? 200).send(successEnvelope(route.envelope, result.message, result.data));
           }
@@ -248,6 +281,32 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   if (hasUi) {
     await server.register(fastifyStatic, { root: join(uiDir as string, 'assets'), prefix: '/assets/', decorateReply: false });
   }
+
+  // A user's browser sign-in: the form on the sign-in page; the access token goes into an HttpOnly cookie for a day.
+  server.post('/auth/browser-sign-in', async (request, reply) => {
+    const form = (request.body ?? {}) as Record<string, unknown>;
+    const name = typeof form.username === 'string' ? form.username.trim() : '';
+    const password = typeof form.password === 'string' ? form.password : '';
+    if (!options.identity || !name || !password) {
+      return reply.code(400).type('text/html; charset=utf-8').send(signInPage('Enter your username (or email) and password.'));
+    }
+    try {
+      const device = { ip_address: request.ip, ...(request.headers['user-agent'] ? { user_agent: request.headers['user-agent'] } : {}), device_type: 'browser' };
+      const tokens = await options.identity.login(name, password, device);
+      reply.header('Set-Cookie', `${USER_COOKIE}=${tokens.access_token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${tokens.expires_in}`);
+      return reply.redirect('/', 303);
+    } catch (error) {
+      const message = error instanceof Error && 'code' in error ? error.message : 'Sign-in is not available right now';
+      if (!(error instanceof Error && 'code' in error)) request.log.error({ err: error }, 'browser sign-in failed');
+      return reply.code(401).type('text/html; charset=utf-8').send(signInPage(message));
+    }
+  });
+  server.post('/auth/browser-sign-out', async (request, reply) => {
+    const principal = principals.get(request);
+    if (principal?.kind === 'user' && principal.sessionId) options.identity?.logout(principal);
+    reply.header('Set-Cookie', [`${USER_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`, `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`]);
+    return reply.redirect('/', 303);
+  });
 
   server.get('/', async (request, reply) => {
     const login = (request.query as Record<string, unknown>).login;
@@ -281,6 +340,10 @@ function signInPage(problem?: string): string {
 <style>body{background:#0f1318;color:#d6dde6;font:14px system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0}
 main{max-width:520px;border:1px solid #2a323c;padding:24px;border-radius:6px;background:#151b22}code{color:#7fb6ff}</style></head>
 <body><main><h1>Echo Workstation</h1>${problem ? `<p><strong>${escape(problem)}</strong></p>` : ''}
-<p>This browser is not signed in. Open the one-time sign-in link that <code>npm run serve</code> printed when it started.</p>
+<p>This browser is not signed in. The owner opens the one-time sign-in link that <code>npm run serve</code> printed when it started.</p>
+<form method="post" action="/auth/browser-sign-in" style="display:grid;gap:8px;margin:16px 0">
+<label>Username or email <input name="username" autocomplete="username" required style="width:100%"></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required style="width:100%"></label>
+<button type="submit">Sign in</button></form>
 <p>Scripts authenticate with the token in ${escape(TOKEN_HINT).replace(/`([^`]+)`/g, '<code>$1</code>')}.</p></main></body></html>`;
 }

@@ -57,6 +57,19 @@ const ERROR_RESPONSES: Record<EnvelopeKind, Record<string, unknown>> = {
     },
     ['detail', 'errors', 'request_id', 'timestamp'],
   ),
+  // ai-trading-hub (/auth/..., /user/..., /admin/...): FastAPI's {detail}, plus code and errors
+  'ai-trading-hub': {
+    description: 'Refused: `detail` says why in words, `code` is stable for scripts, `errors` lists field problems',
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          properties: { detail: { type: 'string' }, code: { type: 'string' }, errors: { type: 'array', items: fieldProblem('path') } },
+          required: ['detail'],
+        },
+      },
+    },
+  },
 };
 
 function successSchema(kind: EnvelopeKind, output: JsonSchema): Record<string, unknown> {
@@ -65,6 +78,7 @@ function successSchema(kind: EnvelopeKind, output: JsonSchema): Record<string, u
       return { type: 'object', properties: { success: { const: true }, message: { type: 'string' }, data: output }, required: ['success', 'message', 'data'] };
     case 'trading-application':
     case 'binance-trading-bot':
+    case 'ai-trading-hub':
       return output;
   }
 }

@@ -18,6 +18,8 @@ export function successEnvelope(kind: EnvelopeKind, message: string, data: unkno
     case 'binance-trading-bot':
       // The documented resource itself (`response.json()["id"]` in the spec's examples); no message.
       return data as Record<string, unknown>;
+    case 'ai-trading-hub':
+      return data as Record<string, unknown>;
   }
 }
 
@@ -62,6 +64,8 @@ export function errorEnvelope(
           : {}),
       };
     }
+    case 'ai-trading-hub':
+      return { detail: message, code, ...(details && details.length ? { errors: details } : {}) };
   }
 }
 
@@ -101,6 +105,19 @@ export function callResultFromEnvelope(kind: EnvelopeKind, status: number, body:
     }
     case 'binance-trading-bot':
       return binanceResult(status, body);
+    case 'ai-trading-hub': {
+      if (status < 400) return { ok: true, data: body, message: '' };
+      const envelope = (body ?? {}) as { detail?: unknown; code?: unknown; errors?: unknown };
+      const code = typeof envelope.code === 'string' && envelope.code in ERROR_STATUS ? (envelope.code as ErrorCode) : codeForStatus(status);
+      return {
+        ok: false,
+        error: {
+          code,
+          message: typeof envelope.detail === 'string' ? envelope.detail : `The server answered ${status}`,
+          ...(Array.isArray(envelope.errors) ? { details: envelope.errors as ErrorDetail[] } : {}),
+        },
+      };
+    }
   }
 }
 

@@ -10,6 +10,8 @@ import * as trading from './trading';
 import * as signals from './signals';
 import * as paperTrading from './paper-trading';
 import * as customStrategies from './custom-strategies';
+import * as identity from './identity';
+import type { Caller } from './access';
 import type { Procedure } from './procedure';
 
 /**
@@ -104,6 +106,27 @@ export const procedures = {
   'montecarlo.list': research.monteCarlo.list,
   'montecarlo.delete': research.monteCarlo.delete,
   'montecarlo.cancel': research.monteCarlo.cancel,
+  'auth.register': identity.register,
+  'auth.login': identity.login,
+  'auth.refresh': identity.refresh,
+  'auth.logout': identity.logout,
+  'auth.me': identity.me,
+  'auth.permissions': identity.permissions,
+  'auth.passwordReset': identity.requestPasswordReset,
+  'auth.passwordResetComplete': identity.completePasswordReset,
+  'auth.sessions': identity.sessions,
+  'auth.terminateSession': identity.terminateSession,
+  'user.me': identity.profile,
+  'user.requestUpgrade': identity.requestUpgrade,
+  'admin.upgradeQueue': identity.upgradeQueue,
+  'admin.executeUpgrade': identity.executeUpgrade,
+  'identity.users': identity.listUsers,
+  'identity.createUser': identity.createUser,
+  'identity.setRole': identity.setUserRole,
+  'identity.apiKeys': identity.listApiKeys,
+  'identity.createApiKey': identity.createApiKey,
+  'identity.revokeApiKey': identity.revokeApiKey,
+  'identity.pendingResets': identity.pendingResets,
 } as const satisfies Record<string, Procedure>;
 
 export type Procedures = typeof procedures;
@@ -114,9 +137,12 @@ export type InputOf<N extends ProcedureName> = z.input<Procedures[N]['input']>;
 export type ParsedInputOf<N extends ProcedureName> = z.output<Procedures[N]['input']>;
 export type OutputOf<N extends ProcedureName> = z.output<Procedures[N]['output']>;
 
-/** The one implementation of the contract, provided by core/api. */
+/**
+ * The one implementation of the contract, provided by core/api. Every handler also receives the caller (who, from
+ * where; absent on an in-process direct call, which is the owner); most ignore it — the procedure's permission was checked before the handler runs (permissions.ts).
+ */
 export type Handlers = {
-  [N in ProcedureName]: (input: ParsedInputOf<N>) => OutputOf<N> | Promise<OutputOf<N>>;
+  [N in ProcedureName]: (input: ParsedInputOf<N>, caller?: Caller) => OutputOf<N> | Promise<OutputOf<N>>;
 };
 
 export const procedureNames = Object.keys(procedures) as ProcedureName[];
@@ -126,4 +152,5 @@ export function isProcedureName(name: unknown): name is ProcedureName {
 }
 
 export * from './errors';
+export type { Caller, Principal, Role, Permission, RequiredPermission } from './access';
 export type { Procedure, HttpRoute, HttpMethod, EnvelopeKind } from './procedure';

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { DomainError, isDomainError, type ErrorCode, type ErrorDetail } from './errors';
 import { isProcedureName, procedures, type Handlers, type OutputOf, type ProcedureName } from './index';
+import { OWNER_CALLER, principalCan, type Caller } from './access';
+import { permissionOf } from './permissions';
 
 /** The outcome of one call, the same whichever transport carried it. */
 export type CallResult<T = unknown> =
@@ -23,7 +25,7 @@ export function describeZodError(error: z.ZodError): { message: string; details:
 }
 
 /**
- * Validates the input, runs the handler, validates the output. Every transport calls this and nothing else,
+ * Checks the caller's permission, validates the input, runs the handler, validates the output. Every transport calls this and nothing else,
  * so the rules of the contract hold identically over HTTP, IPC and direct calls.
  * `onUnexpected` receives errors that are bugs (they become INTERNAL, with no internals leaked).
  */
@@ -32,9 +34,20 @@ export async function invokeProcedure(
   name: string,
   rawInput: unknown,
   onUnexpected: (error: unknown, name: string) => void = () => {},
+  caller: Caller = OWNER_CALLER,
 ): Promise<CallResult> {
   if (!isProcedureName(name)) {
     return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown operation "${name}"` } };
+  }
+  const needed = permissionOf(name);
+  if (!principalCan(caller.principal, needed)) {
+    return {
+      ok: false,
+      error: {
+        code: 'FORBIDDEN',
+        message: `Your role (${caller.principal.role}) may not do this: it needs the "${needed}" permission; ask an admin`,
+      },
+    };
   }
   const procedure = procedures[name];
   const parsed = procedure.input.safeParse(rawInput ?? {});
@@ -43,8 +56,8 @@ export async function invokeProcedure(
     return { ok: false, error: { code: 'VALIDATION_FAILED', message, details } };
   }
   try {
-    const handler = handlers[name] as (input: unknown) => unknown;
-    const output = await handler(parsed.data);
+    const handler = handlers[name] as (input: unknown, caller: Caller) => unknown;
+    const output = await handler(parsed.data, caller);
     const checked = procedure.output.safeParse(output);
     if (!checked.success) {
       onUnexpected(new Error(`Output of ${name} broke the contract: ${checked.error.message}`), name);

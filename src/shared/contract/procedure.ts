@@ -9,8 +9,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * {success:false, detail, errors, request_id, timestamp}.
  * binance-trading-bot (/api/backtest/, /api/signals/, ...) answers with the documented body as is (201 on create,
  * 204 with no body on delete) and fails as {success:false, error, details: {field, message}} (plus `code`).
+ * ai-trading-hub (/auth/..., /user/..., /admin/... at the root) answers with the documented body as is and fails as
+ * FastAPI does: {detail} (plus `code` and, for bad input, `errors`).
  */
-export type EnvelopeKind = 'forex-echo' | 'trading-application' | 'binance-trading-bot';
+export type EnvelopeKind = 'forex-echo' | 'trading-application' | 'binance-trading-bot' | 'ai-trading-hub';
 
 export interface HttpRoute {
   method: HttpMethod;

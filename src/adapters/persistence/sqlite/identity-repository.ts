@@ -1,4 +1,4 @@
-import type { Role, Tier } from '../../../core/identity/access';
+import type { Role, Tier } from '../../../shared/contract/access';
 import type {
   ApiKeyRecord,
   IdentityRepository,

@@ -48,6 +48,8 @@ export const TIER_REQUESTS_PER_MINUTE: Record<Tier, number> = { Free: 60, Premiu
 /** Who is calling: the desktop owner, a signed-in user (JWT of a session) or a script with an API key. */
 export type Principal =
   | { kind: 'owner'; role: 'admin' }
+  /** Nobody signed in: may call only the public procedures (sign-in itself, health). */
+  | { kind: 'anonymous'; role: 'viewer' }
   | {
       kind: 'user';
       userId: string;
@@ -60,8 +62,29 @@ export type Principal =
     };
 
 export const OWNER: Principal = { kind: 'owner', role: 'admin' };
+export const ANONYMOUS: Principal = { kind: 'anonymous', role: 'viewer' };
 
-export function principalCan(principal: Principal, permission: Permission | 'public' | 'signed-in'): boolean {
-  if (permission === 'public' || permission === 'signed-in') return true;
+export function principalCan(principal: Principal, permission: RequiredPermission): boolean {
+  if (permission === 'public') return true;
+  if (principal.kind === 'anonymous') return false;
+  if (permission === 'signed-in') return true;
   return roleGrants(principal.role, permission);
 }
+
+/** What a procedure needs: a permission, any signed-in caller (their own profile), or nothing (sign-in itself). */
+export type RequiredPermission = Permission | 'signed-in' | 'public';
+
+/** Where a request came from, as the identity procedures record it on a session. */
+export interface CallerDevice {
+  ip_address?: string;
+  user_agent?: string;
+  device_type?: string;
+}
+
+/** Who calls a procedure, handed to every handler by the transport (IPC and the local token: the owner). */
+export interface Caller {
+  principal: Principal;
+  device?: CallerDevice;
+}
+
+export const OWNER_CALLER: Caller = { principal: OWNER };
