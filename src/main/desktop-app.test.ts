@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IPC_INVOKE_CHANNEL } from '../shared/contract/window-api';
+import { defaultDataDir } from '../server/data-dir';
 import { startDesktopApp, type ElectronApi } from './desktop-app';
 
 /**
@@ -329,7 +330,8 @@ describe('desktop app composition root', () => {
     cleanup.push(() => log.mockRestore());
     expect(startDesktopApp(fake.electron, { argv: ['echo'], env: {}, platform: 'darwin', resourcesPath: '/r' })).toBeUndefined();
     expect(fake.app.quit).toHaveBeenCalled();
-    expect(fake.app.setPath).not.toHaveBeenCalled(); // default data folder = userData
+    // The default data folder is the one every command uses (src/server/data-dir.ts), Electron's userData for our name.
+    expect(fake.app.setPath).toHaveBeenCalledWith('userData', defaultDataDir('darwin', {}));
   });
 
   it('shows an error box and exits when the engine cannot start', async () => {

@@ -58,7 +58,7 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } },
   ]);
 
-  const dataDir = chooseDataDir(args, env);
+  const dataDir = chooseDataDir(args, env, { platform });
   // userData keys the single-instance lock and Chromium's own storage: following the data dir means one
   // instance per data folder (two instances never share one database), and separate folders can run side by side.
   if (dataDir !== app.getPath('userData')) app.setPath('userData', dataDir);

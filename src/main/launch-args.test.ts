@@ -27,7 +27,9 @@ describe('launch arguments', () => {
 
   it('chooses --data-dir, then ECHO_DATA_DIR, then the per-user folder (the one rule of src/server/data-dir.ts)', () => {
     const env = { ECHO_DATA_DIR: '/env' };
-    expect(chooseDataDir({ dataDir: 'rel/dir', hidden: false, problems: [] }, env, '/cwd')).toBe(resolve('/cwd', 'rel/dir'));
+    expect(chooseDataDir({ dataDir: 'rel/dir', hidden: false, problems: [] }, env, { cwd: '/cwd' })).toBe(resolve('/cwd', 'rel/dir'));
+    expect(chooseDataDir({ dataDir: 'rel/dir', hidden: false, problems: [] }, { INIT_CWD: '/typed-here' })).toBe(resolve('/typed-here', 'rel/dir'));
+    expect(chooseDataDir({ hidden: false, problems: [] }, {}, { platform: 'darwin', home: '/Users/ann' })).toBe('/Users/ann/Library/Application Support/Echo Workstation');
     expect(chooseDataDir({ hidden: false, problems: [] }, env)).toBe(resolve('/env'));
     expect(chooseDataDir({ hidden: false, problems: [] }, { ECHO_DATA_DIR: '' })).toBe(defaultDataDir(process.platform, { ECHO_DATA_DIR: '' }));
     expect(chooseDataDir({ hidden: false, problems: [] }, {})).toBe(defaultDataDir(process.platform, {}));

@@ -1,4 +1,4 @@
-import { resolveDataDir } from '../server/data-dir';
+import { resolveDataDir, type DataDirPlace } from '../server/data-dir';
 
 /**
  * The desktop app's command-line flags. Lenient by design: Electron's and Chromium's own switches
@@ -58,6 +58,6 @@ export function parseLaunchArgs(argv: readonly string[]): LaunchArgs {
  * ECHO_DATA_DIR, then the OS per-user folder, which is what Electron's app.getPath('userData') gives for our productName.
  * A relative folder is taken from where `npm start` was typed (INIT_CWD), not from the project folder npm runs in.
  */
-export function chooseDataDir(args: LaunchArgs, env: Record<string, string | undefined>, cwd = env.INIT_CWD ?? process.cwd()): string {
-  return resolveDataDir(args.dataDir, env, { cwd });
+export function chooseDataDir(args: LaunchArgs, env: Record<string, string | undefined>, place: DataDirPlace = {}): string {
+  return resolveDataDir(args.dataDir, env, { ...place, cwd: place.cwd ?? env.INIT_CWD ?? process.cwd() });
 }
