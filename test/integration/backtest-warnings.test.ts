@@ -136,6 +136,24 @@ describe('backtest warnings over HTTP', () => {
     expect(done.results.best_warnings.join(' ')).toMatch(/XAUUSD: \d+ entries were refused because the size was below the minimum lot \(LOT_TOO_SMALL\)/);
   });
 
+  it("a walk-forward of the document's example on gold carries each window's out-of-sample warnings", async () => {
+    const { name: _name, ...fields } = DOC_EXAMPLE;
+    const created = await server.call('POST', '/api/walkforward/', {
+      ...fields, name: 'doc wf', start_date: '2025-05-16T00:00:00Z', in_sample_days: 7, out_sample_days: 3, parameter_ranges: { min_confidence: [0.6, 0.73] }, optimization_metric: 'roi',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const deadline = Date.now() + 60_000;
+    let done;
+    for (;;) {
+      done = (await server.call('GET', `/api/walkforward/${created.body.id}/`)).body;
+      if (done.status === 'COMPLETED' || done.status === 'FAILED' || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(done.status, done.error).toBe('COMPLETED');
+    expect(done.results.windows.length).toBeGreaterThan(0);
+    for (const w of done.results.windows) expect(w.out_sample_warnings.join(' ')).toContain('LOT_TOO_SMALL');
+  });
+
   it('a live 1M gold_buy_dip task started with no threshold gets the same 1M default as a backtest', async () => {
     const session = await server.call('POST', '/api/session/create', { user_id: 'dip_defaults' });
     const id = session.body.data.session_id as string;

@@ -269,6 +269,7 @@ export function createResearchHandlers(deps: ResearchHandlerDeps): ResearchHandl
                 metric_value: roundOrNull(metricValue(w.best.summary, metric)),
                 evaluated: w.evaluated,
                 skipped: w.skipped,
+                out_sample_warnings: w.outSampleWarnings,
               };
             }),
             overall_metrics: result.overall,

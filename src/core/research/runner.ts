@@ -129,6 +129,8 @@ export interface WindowResult {
   bounds: WindowBounds;
   best: RankedPoint;
   outSample: SummaryFigures;
+  /** What the out-of-sample backtest warned of (refused entries, no signal fired). */
+  outSampleWarnings: string[];
   inSampleBars: number;
   outSampleBars: number;
   evaluated: number;
@@ -170,14 +172,15 @@ export async function walkForward(options: WalkForwardOptions): Promise<{ window
         if (signal.aborted) throw new CancelledError();
         const result = await executor.evaluate({ job: outSample.job, overrides: [best.params] }, signal);
         if (result.cancelled || signal.aborted) throw new CancelledError();
-        return result.summaries[0];
+        return { summary: result.summaries[0], warnings: result.warnings?.[0] ?? [] };
       });
       options.onEvaluated?.(1);
-      if (!oos) throw new RangeError('The out-of-sample run of the best parameters failed');
+      if (!oos.summary) throw new RangeError('The out-of-sample run of the best parameters failed');
       return {
         bounds,
         best,
-        outSample: oos,
+        outSample: oos.summary,
+        outSampleWarnings: oos.warnings,
         inSampleBars: inSample.bars,
         outSampleBars: outSample.bars,
         evaluated: optimization.ranked.length,

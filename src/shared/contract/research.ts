@@ -284,6 +284,10 @@ const walkForwardWindow = z.object({
   metric_value: z.number().nullable().describe('the in-sample optimization metric of best_params'),
   evaluated: z.number().int(),
   skipped: z.number().int(),
+  out_sample_warnings: z
+    .array(z.string())
+    .optional()
+    .describe("what the out-of-sample backtest warned of, as a backtest's `warnings` do (refused entries and why, no signal fired); absent on jobs stored before it existed"),
 });
 
 export const overallMetrics = z.object({
