@@ -12,7 +12,9 @@ import type { Position, RiskDenial, Side } from '../domain/trading';
  * - fixed_cash:     `value` in the account currency: quantity = value / (price × quote→account rate).
  * - percent_equity: `value` % of the current equity (capital + realized P&L + floating P&L at the last close).
  * - all_equity:     all AVAILABLE equity: equity − the entry notional of the positions already open, less the
- *                   entry commission (% and per lot), so that notional + commission ≤ available equity.
+ *                   entry commission (% and per lot), so that notional + commission ≤ available equity. The
+ *                   backtester sizes it again at the fill (allEquityLots, sendableLots), with the fill price and the
+ *                   money left after the fills before it (a reversal's close), as backtesting.py does.
  * Cash modes price the order at the decision bar's close (the last price the strategy saw; with fills at the next
  * open the fill can differ by the gap). Quantity is in units of the base (shares, coins, ounces, currency units);
  * lots = quantity / contract size.

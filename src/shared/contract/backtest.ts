@@ -186,7 +186,7 @@ export const backtestResults = z.object({
   trades: z.array(backtestTrade),
   equity_curve: z.array(z.object({ date: z.string(), equity: z.number() })).describe('equity at the end of each UTC day with bars (the last point after the final close-out)'),
   signals_generated: z.number().int().describe('entry orders the strategy sent'),
-  signals_filtered: z.number().int().describe("entries turned down: by the strategy's own filter (confluence: below min_confidence, once per run of bars) and by the checks (direction not allowed, size below the minimum lot)"),
+  signals_filtered: z.number().int().describe("entries turned down: by the strategy's own filter (confluence: below min_confidence, once per run of bars) and by the checks (direction not allowed, size below the minimum lot, also at the fill with all_equity); how many of each and why are in the backtest's `warnings`"),
   bars: z.number().int().describe('bars traded (warm-up bars not included), summed over the symbols'),
   per_symbol: z.array(
     z.object({ symbol: z.string(), bars: z.number().int(), total_trades: z.number().int(), total_pnl: z.number(), final_capital: z.number(), roi: z.number() }),
