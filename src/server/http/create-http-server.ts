@@ -148,7 +148,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       return refuse(reply, 'FORBIDDEN', `Host "${host ?? ''}" is not allowed: the local API answers only to 127.0.0.1 or localhost`);
     }
     const origin = request.headers.origin;
-    if (!isAllowedOrigin(origin, host) || request.headers['sec-fetch-site'] === 'cross-site') {
+    // A form posted from our own page under `Referrer-Policy: no-referrer` says `Origin: null`; the browser's
+    // Sec-Fetch-Site (which no page can forge) tells that it is ours.
+    const ownForm = origin === 'null' && request.headers['sec-fetch-site'] === 'same-origin';
+    if ((!ownForm && !isAllowedOrigin(origin, host)) || request.headers['sec-fetch-site'] === 'cross-site') {
       return refuse(reply, 'FORBIDDEN', `Requests from other web sites (${origin ?? 'cross-site'}) are refused by the local API`);
     }
     const path = routedPath(request.url);

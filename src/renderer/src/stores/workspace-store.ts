@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 
 /** Only workspaces that work today are listed; others are added as their features land. */
-export type WorkspaceId = 'allocation' | 'trading' | 'research' | 'brokers' | 'api';
+export type WorkspaceId = 'allocation' | 'trading' | 'research' | 'brokers' | 'users' | 'api';
 
 interface WorkspaceState {
   active: WorkspaceId;

@@ -6,6 +6,7 @@ import { BrokersWorkspace } from '../brokers/BrokersWorkspace';
 import { ResearchWorkspace } from '../research/ResearchWorkspace';
 import { ToastHost } from '../trading/ToastHost';
 import { TradingWorkspace } from '../trading/TradingWorkspace';
+import { UsersWorkspace } from '../users/UsersWorkspace';
 import { NotSignedInScreen } from './NotSignedInScreen';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
@@ -26,6 +27,8 @@ export function AppShell() {
           <ResearchWorkspace />
         ) : active === 'brokers' ? (
           <BrokersWorkspace />
+        ) : active === 'users' ? (
+          <UsersWorkspace />
         ) : (
           <ApiWorkspace />
         )}

@@ -5,6 +5,7 @@ const WORKSPACES: readonly { id: WorkspaceId; label: string; icon: string }[] = 
   { id: 'trading', label: 'Trading', icon: '⇅' },
   { id: 'research', label: 'Research', icon: '∿' },
   { id: 'brokers', label: 'Brokers', icon: '⛁' },
+  { id: 'users', label: 'Users', icon: '⚇' },
   { id: 'api', label: 'API', icon: '⌘' },
 ];
 

@@ -2,6 +2,7 @@ import { TRANSPORT_LABEL } from '../../api/client';
 import { useConnectionStore } from '../../stores/connection-store';
 import { BrokerStatusItem } from '../brokers/BrokerStatusItem';
 import { UtcClock } from './UtcClock';
+import { SignedInItem } from './SignedInItem';
 
 export function StatusBar() {
   const apiState = useConnectionStore((s) => s.apiState);
@@ -24,6 +25,7 @@ export function StatusBar() {
       <span className="status-item">{version ? `v${version}` : 'version —'}</span>
       <BrokerStatusItem />
       <span className="status-spacer" />
+      <SignedInItem />
       <span className="status-item">
         <UtcClock />
       </span>
