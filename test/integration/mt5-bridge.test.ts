@@ -36,7 +36,7 @@ async function setup(): Promise<Harness> {
   const port = await bridge.listen();
   const fake = new FakeMt5Terminal({ port, token: TOKEN });
   const h: Harness = { bridge, fake, fills: [], closed: [], states: [] };
-  bridge.setListener(TASK, {
+  bridge.execution.setListener(TASK, {
     onFilled: (fill) => h.fills.push(fill),
     onClosed: (trade) => h.closed.push(trade),
     onCancelled: () => {},
@@ -72,7 +72,7 @@ const ready = (bridge: Mt5Bridge) => until(() => bridge.status().state === 'conn
 
 /** The engine's view (positions()) and the terminal's book must agree position by position. */
 async function expectConsistent(h: Harness): Promise<void> {
-  const mine = (await h.bridge.allPositions()).map((p) => [p.id, p.symbol, p.side, p.lots, p.clientOrderId]).sort();
+  const mine = (await h.bridge.execution.allPositions()).map((p) => [p.id, p.symbol, p.side, p.lots, p.clientOrderId]).sort();
   const theirs = [...h.fake.positions.values()].map((p) => [p.ticket, p.symbol, p.side === 'buy' ? 'BUY' : 'SELL', p.volume, p.comment]).sort();
   expect(mine).toEqual(theirs);
 }
@@ -92,10 +92,10 @@ describe('MT5 bridge: handshake, snapshot and states', () => {
     expect(h.bridge.account()).toMatchObject({ login: '12345678', server: 'Echo-Demo', currency: 'USD', balance: expect.any(Number) });
     expect(h.bridge.symbols()?.map((s) => s.symbol)).toEqual(['EURUSD', 'XAUUSD', 'USDJPY']);
     // A position opened by hand in the terminal is in the book, assigned to no task.
-    const all = await h.bridge.allPositions();
+    const all = await h.bridge.execution.allPositions();
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({ symbol: 'XAUUSD', side: 'SELL', lots: 0.5, taskId: '' });
-    expect(await h.bridge.positions(TASK)).toEqual([]);
+    expect(await h.bridge.execution.positions(TASK)).toEqual([]);
     expect(h.fills).toEqual([]);
   });
 
@@ -117,7 +117,7 @@ describe('MT5 bridge: handshake, snapshot and states', () => {
     h.fake.setBrokerConnected(false);
     await until(() => h.bridge.status().state === 'broker_disconnected', 1_000, 'broker_disconnected');
     expect(h.bridge.state()).toMatchObject({ link: 'up', broker: 'disconnected' });
-    const outcome = await h.bridge.submit(order());
+    const outcome = await h.bridge.execution.submit(order());
     expect(outcome).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/not connected to its trade server/) });
     expect(h.fake.commands.filter((c) => c.type === 'place')).toHaveLength(0);
     h.fake.setBrokerConnected(true);
@@ -142,9 +142,9 @@ describe('MT5 bridge: handshake, snapshot and states', () => {
 
   it('refuses to send when there is no link at all (rejected, never unknown), and findOrder/positions refuse to guess', async () => {
     const h = await setup();
-    expect(await h.bridge.submit(order())).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/not sent/) });
-    await expect(h.bridge.findOrder('E7-x')).rejects.toThrow(/cannot ask MetaTrader/);
-    await expect(h.bridge.positions(TASK)).rejects.toThrow(/not known right now/);
+    expect(await h.bridge.execution.submit(order())).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/not sent/) });
+    await expect(h.bridge.execution.findOrder('E7-x')).rejects.toThrow(/cannot ask MetaTrader/);
+    await expect(h.bridge.execution.positions(TASK)).rejects.toThrow(/not known right now/);
   });
 });
 
@@ -154,23 +154,23 @@ describe('MT5 bridge: orders and fills', () => {
     await h.fake.connect();
     await ready(h.bridge);
     const o = order({ stopLoss: 1.08, takeProfit: 1.09 });
-    const outcome = await h.bridge.submit(o);
+    const outcome = await h.bridge.execution.submit(o);
     expect(outcome.status).toBe('accepted');
     const position = h.fake.positionByComment(o.clientOrderId);
     expect(position).toMatchObject({ magic: 4242, sl: 1.08, tp: 1.09, volume: 0.1 });
     expect(outcome).toMatchObject({ brokerOrderId: position?.ticket });
     await until(() => h.fills.length === 1);
     expect(h.fills[0]).toMatchObject({ clientOrderId: o.clientOrderId, positionId: position?.ticket, taskId: TASK, side: 'BUY', lots: 0.1, price: 1.0851, opens: true, commission: 0.35 });
-    expect(await h.bridge.positions(TASK)).toEqual([
+    expect(await h.bridge.execution.positions(TASK)).toEqual([
       expect.objectContaining({ id: position?.ticket, clientOrderId: o.clientOrderId, stopLoss: 1.08, takeProfit: 1.09, magic: 4242, entryPrice: 1.0851 }),
     ]);
 
-    await h.bridge.setProtection(TASK, position?.ticket as string, 1.095, 1.082);
+    await h.bridge.execution.setProtection(TASK, position?.ticket as string, 1.095, 1.082);
     expect(h.fake.positions.get(position?.ticket as string)).toMatchObject({ sl: 1.082, tp: 1.095 });
 
     h.fake.setPrice('EURUSD', 1.0871);
     const close = order({ side: 'SELL', closesPositionId: position?.ticket as string, exitReason: 'signal' });
-    expect((await h.bridge.submit(close)).status).toBe('accepted');
+    expect((await h.bridge.execution.submit(close)).status).toBe('accepted');
     await until(() => h.closed.length === 1);
     await new Promise((r) => setTimeout(r, 50));
     expect(h.fills).toHaveLength(2);
@@ -185,8 +185,8 @@ describe('MT5 bridge: orders and fills', () => {
     const h = await setup();
     await h.fake.connect();
     await ready(h.bridge);
-    expect(await h.bridge.submit(order({ symbol: 'GBPNZD' }))).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/not offered/) });
-    expect(await h.bridge.findOrder('E7-never-sent')).toBeUndefined();
+    expect(await h.bridge.execution.submit(order({ symbol: 'GBPNZD' }))).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/not offered/) });
+    expect(await h.bridge.execution.findOrder('E7-never-sent')).toBeUndefined();
   });
 
   it('link dropped after the order executed, before its reply: unknown, then one fill after reconnect, findOrder knows it, a resend is de-duplicated', async () => {
@@ -195,7 +195,7 @@ describe('MT5 bridge: orders and fills', () => {
     await ready(h.bridge);
     h.fake.faults.dropAfterExecute = 'place';
     const o = order();
-    const outcome = await h.bridge.submit(o);
+    const outcome = await h.bridge.execution.submit(o);
     expect(outcome).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/link lost before the answer/) });
     expect(h.fake.executed).toBe(1);
     await until(() => h.bridge.status().state === 'link_lost', 1_000, 'link_lost');
@@ -208,11 +208,11 @@ describe('MT5 bridge: orders and fills', () => {
     const ticket = h.fake.positionByComment(o.clientOrderId)?.ticket;
     expect(h.fills[0]).toMatchObject({ clientOrderId: o.clientOrderId, positionId: ticket, opens: true });
 
-    const known = await h.bridge.findOrder(o.clientOrderId);
+    const known = await h.bridge.execution.findOrder(o.clientOrderId);
     expect(known).toMatchObject({ clientOrderId: o.clientOrderId, status: 'filled', fill: { positionId: ticket, opens: true, lots: 0.1, taskId: TASK } });
 
     // The engine may send the same client order id again: the EA answers it instead of trading again.
-    expect(await h.bridge.submit(o)).toMatchObject({ status: 'accepted', brokerOrderId: ticket });
+    expect(await h.bridge.execution.submit(o)).toMatchObject({ status: 'accepted', brokerOrderId: ticket });
     expect(h.fake.executed).toBe(1);
     expect(h.fake.positions.size).toBe(1);
     expect(h.fills).toHaveLength(1);
@@ -225,7 +225,7 @@ describe('MT5 bridge: orders and fills', () => {
     await ready(h.bridge);
     h.fake.faults.dropAfterExecute = 'place';
     const o = order({ stopLoss: 1.08 });
-    expect((await h.bridge.submit(o)).status).toBe('unknown');
+    expect((await h.bridge.execution.submit(o)).status).toBe('unknown');
     const ticket = h.fake.positionByComment(o.clientOrderId)?.ticket as string;
     h.fake.hitStop(ticket);
     expect(h.fake.positions.size).toBe(0);
@@ -237,8 +237,8 @@ describe('MT5 bridge: orders and fills', () => {
       [`${ticket}:x`, false],
     ]);
     expect(h.closed[0]).toMatchObject({ positionId: ticket, exitReason: 'stop_loss', exitPrice: 1.08, clientOrderId: o.clientOrderId, pnl: -51.7 });
-    expect(await h.bridge.findOrder(o.clientOrderId)).toMatchObject({ status: 'filled', fill: { positionId: ticket, opens: true } });
-    expect(await h.bridge.allPositions()).toEqual([]);
+    expect(await h.bridge.execution.findOrder(o.clientOrderId)).toMatchObject({ status: 'filled', fill: { positionId: ticket, opens: true } });
+    expect(await h.bridge.execution.allPositions()).toEqual([]);
   });
 
   it('link dropped mid-close: unknown, and after reconnect the close is reported once', async () => {
@@ -246,11 +246,11 @@ describe('MT5 bridge: orders and fills', () => {
     await h.fake.connect();
     await ready(h.bridge);
     const o = order();
-    await h.bridge.submit(o);
+    await h.bridge.execution.submit(o);
     const ticket = h.fake.positionByComment(o.clientOrderId)?.ticket as string;
     h.fake.faults.dropAfterExecute = 'close';
     const close = order({ side: 'SELL', closesPositionId: ticket, exitReason: 'signal' });
-    expect((await h.bridge.submit(close)).status).toBe('unknown');
+    expect((await h.bridge.execution.submit(close)).status).toBe('unknown');
     expect(h.fake.positions.size).toBe(0);
     await h.fake.connect();
     await ready(h.bridge);
@@ -258,7 +258,7 @@ describe('MT5 bridge: orders and fills', () => {
     expect(h.closed[0]).toMatchObject({ positionId: ticket, exitReason: 'signal' });
     expect(h.fills.filter((f) => !f.opens)).toEqual([expect.objectContaining({ clientOrderId: close.clientOrderId, positionId: ticket })]);
     // Resending the close is answered from history, not executed.
-    expect((await h.bridge.submit(close)).status).toBe('accepted');
+    expect((await h.bridge.execution.submit(close)).status).toBe('accepted');
     expect(h.fake.deals.filter((d) => d.entry === 'out')).toHaveLength(1);
     await expectConsistent(h);
   });
@@ -269,15 +269,15 @@ describe('MT5 bridge: orders and fills', () => {
     await ready(h.bridge);
     const a = order({ stopLoss: 1.08 });
     const b = order({ symbol: 'XAUUSD', side: 'SELL', lots: 0.2 });
-    await h.bridge.submit(a);
-    await h.bridge.submit(b);
+    await h.bridge.execution.submit(a);
+    await h.bridge.execution.submit(b);
     await until(() => h.fills.length === 2);
     const ticketA = h.fake.positionByComment(a.clientOrderId)?.ticket as string;
 
     h.fake.disconnect();
     await until(() => h.bridge.status().state === 'link_lost', 1_000, 'link_lost');
     h.fake.hitStop(ticketA);
-    await expect(h.bridge.allPositions()).rejects.toThrow();
+    await expect(h.bridge.execution.allPositions()).rejects.toThrow();
 
     await h.fake.connect();
     await ready(h.bridge);
@@ -285,7 +285,7 @@ describe('MT5 bridge: orders and fills', () => {
     // (1.08 − 1.0851) × 0.1 × 100,000 = −51.00, minus 0.35 + 0.35 commission.
     expect(h.closed[0]).toMatchObject({ positionId: ticketA, exitReason: 'stop_loss', exitPrice: 1.08, pnl: -51.7, clientOrderId: a.clientOrderId });
     expect(h.fills.filter((f) => !f.opens)).toEqual([expect.objectContaining({ positionId: ticketA, clientOrderId: `${ticketA}:x`, exitReason: 'stop_loss' })]);
-    expect((await h.bridge.positions(TASK)).map((p) => p.clientOrderId)).toEqual([b.clientOrderId]);
+    expect((await h.bridge.execution.positions(TASK)).map((p) => p.clientOrderId)).toEqual([b.clientOrderId]);
     await expectConsistent(h);
 
     // Another reconnect changes nothing.
@@ -302,7 +302,7 @@ describe('MT5 bridge: orders and fills', () => {
     await h.fake.connect();
     await ready(h.bridge);
     const o = order({ side: 'SELL', takeProfit: 1.07 });
-    await h.bridge.submit(o);
+    await h.bridge.execution.submit(o);
     const ticket = h.fake.positionByComment(o.clientOrderId)?.ticket as string;
     h.fake.hitStop(ticket, 1.0702);
     await until(() => h.closed.length === 1);
@@ -317,15 +317,15 @@ describe('MT5 bridge: duplicated, reordered and lost updates', () => {
     await h.fake.connect();
     await ready(h.bridge);
     const bars: Candle[] = [];
-    h.bridge.subscribe('EURUSD', '1H', null, (bar) => void bars.push(bar));
+    h.bridge.bars.subscribe('EURUSD', '1H', null, (bar) => void bars.push(bar));
     await until(() => h.fake.subscribed.symbols.includes('EURUSD'), 1_000, 'the subscription');
 
     h.fake.faults.duplicateUpdates = true;
     h.fake.faults.reorderUpdates = true;
     const orders = [order(), order({ side: 'SELL' }), order({ symbol: 'XAUUSD' })];
-    for (const o of orders) expect((await h.bridge.submit(o)).status).toBe('accepted');
+    for (const o of orders) expect((await h.bridge.execution.submit(o)).status).toBe('accepted');
     const first = h.fake.positionByComment(orders[0]?.clientOrderId as string)?.ticket as string;
-    await h.bridge.submit(order({ side: 'SELL', closesPositionId: first }));
+    await h.bridge.execution.submit(order({ side: 'SELL', closesPositionId: first }));
     const hour = 3_600_000;
     const t0 = Math.floor(Date.now() / hour) * hour - 10 * hour;
     for (let i = 0; i < 6; i++) h.fake.closeBar('EURUSD', 'H1', t0 + i * hour, 1.08 + i / 1000);
@@ -349,7 +349,7 @@ describe('MT5 bridge: duplicated, reordered and lost updates', () => {
     await h.fake.connect();
     await ready(h.bridge);
     const o = order();
-    await h.bridge.submit(o);
+    await h.bridge.execution.submit(o);
     const ticket = h.fake.positionByComment(o.clientOrderId)?.ticket as string;
     h.fake.faults.skipNextSeq = true;
     h.fake.hitStop(ticket, 1.08);
@@ -377,7 +377,7 @@ describe('MT5 bridge: dead links', () => {
     await h.fake.connect();
     await ready(h.bridge);
     h.fake.goSilent();
-    const pending = h.bridge.submit(order());
+    const pending = h.bridge.execution.submit(order());
     await until(() => h.bridge.status().state === 'link_lost', 2_000, 'link_lost');
     const status = h.bridge.status();
     expect(status).toMatchObject({ connected: false, link: 'down', terminal: 'disconnected', broker: 'unknown' });
@@ -395,7 +395,7 @@ describe('MT5 bridge: dead links', () => {
     await h.fake.connect();
     await ready(h.bridge);
     const o = order();
-    await h.bridge.submit(o);
+    await h.bridge.execution.submit(o);
     h.fake.goHalfOpen();
     const started = Date.now();
     await until(() => h.bridge.status().state === 'link_lost', 2_000, 'link_lost');
@@ -433,7 +433,7 @@ describe('MT5 bridge: symbols', () => {
     await fake.connect();
     await ready(bridge);
     expect(bridge.instrument('US30.cash')).toBeUndefined();
-    bridge.subscribe('US30.cash', '1H', null, () => {});
+    bridge.bars.subscribe('US30.cash', '1H', null, () => {});
     await until(() => bridge.instrument('US30.cash'), 1_000, 'the new specification');
     expect(bridge.instrument('US30.cash')).toMatchObject({ digits: 1, contractSize: 1, pipSize: 0.1 });
     expect(fake.commands.map((c) => c.type)).toEqual(['subscribe', 'resync']);
@@ -448,7 +448,7 @@ describe('MT5 bridge: bars', () => {
     const hour = 3_600_000;
     const forming = Math.floor(Date.now() / hour) * hour;
     const bars: Candle[] = [];
-    h.bridge.subscribe('EURUSD', '1H', forming - 4 * hour, (bar) => void bars.push(bar));
+    h.bridge.bars.subscribe('EURUSD', '1H', forming - 4 * hour, (bar) => void bars.push(bar));
     await until(() => bars.length === 3, 1_000, 'three catch-up bars');
     expect(bars.map((b) => b.time)).toEqual([forming - 3 * hour, forming - 2 * hour, forming - hour]);
     const sub = h.fake.commands.find((c) => c.type === 'subscribe');
@@ -461,9 +461,9 @@ describe('MT5 bridge: bars', () => {
     expect(bars[3]?.time).toBe(forming);
 
     // History for warm-up, cached for the synchronous port method.
-    const fetched = await h.bridge.fetchHistory('EURUSD', '1H', null, 50);
+    const fetched = await h.bridge.bars.fetchHistory('EURUSD', '1H', null, 50);
     expect(fetched).toHaveLength(50);
-    expect(h.bridge.history('EURUSD', '1H', forming - hour, 10).map((b) => b.time)).toEqual(fetched.slice(-10).map((b) => b.time));
+    expect(h.bridge.bars.history('EURUSD', '1H', forming - hour, 10).map((b) => b.time)).toEqual(fetched.slice(-10).map((b) => b.time));
 
     // Reconnect: the subscription set is sent again and nothing is delivered twice.
     h.fake.disconnect();
