@@ -43,6 +43,8 @@ export type DomainEventDraft = {
     code: string | null;
     message: string;
     data?: DomainEventDataMap[T];
+    /** When it happened on the symbol's market clock (epoch ms; replayed or simulated markets); else when stored. */
+    at?: number;
   };
 }[DomainEventType];
 

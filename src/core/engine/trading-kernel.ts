@@ -260,6 +260,7 @@ export class TradingKernel {
         type: 'TaskStarted', severity: 'info', taskId: task.id, code: null,
         message: `Task ${task.id} ${definition.name} ${task.pair} ${task.timeframe} started on ${connection.label}`,
         data: { pair: task.pair, timeframe: task.timeframe, strategy: definition.name, broker: connection.id },
+        ...this.marketClockOf(task),
       }]);
       return { source: actor.source, reconciled };
     } catch (error) {
@@ -368,7 +369,7 @@ export class TradingKernel {
     this.options.log?.('error', message, { error });
     try {
       this.options.repo.setTaskStatus(task.id, 'failed', message);
-      this.publish([{ type: 'TaskFailed', severity: 'critical', taskId: task.id, code: 'TASK_FAILED', message }]);
+      this.publish([{ type: 'TaskFailed', severity: 'critical', taskId: task.id, code: 'TASK_FAILED', message, ...this.marketClockOf(task) }]);
     } catch (secondary) {
       this.options.log?.('error', 'could not record the failure', { secondary });
     }
@@ -399,7 +400,13 @@ export class TradingKernel {
     this.actors.delete(task.id);
     actor?.stop(closePositions ? { reason: 'task_stopped' } : undefined);
     this.options.repo.setTaskStatus(task.id, 'stopped', closePositions ? 'stopped by the user; positions closed' : 'stopped by the user; positions left open');
-    this.publish([{ type: 'TaskStopped', severity: 'info', taskId: task.id, code: null, message: `Task ${task.id} ${task.pair} ${task.timeframe} stopped`, data: { positionsClosed: closePositions } }]);
+    this.publish([{ type: 'TaskStopped', severity: 'info', taskId: task.id, code: null, message: `Task ${task.id} ${task.pair} ${task.timeframe} stopped`, data: { positionsClosed: closePositions }, ...this.marketClockOf(task) }]);
+  }
+
+  /** A task's lifecycle happens on its symbol's market clock when its feed keeps one (replay, simulation), as its trades do. */
+  private marketClockOf(task: TaskRecord): { at?: number } {
+    const now = this.options.brokers.get(task.broker)?.feed.quote?.(task.pair)?.now;
+    return now === undefined ? {} : { at: now };
   }
 
   /**

@@ -13,7 +13,10 @@ export function isDomainEventType(type: string): type is DomainEventType {
 export function domainEventJournal(repo: Pick<TradingRepository, 'recordEvent' | 'listEvents'>): DomainEventJournal {
   return {
     record(draft) {
-      const row = repo.recordEvent({ type: draft.type, severity: draft.severity, taskId: draft.taskId, code: draft.code, message: draft.message, data: draft.data });
+      const row = repo.recordEvent({
+        type: draft.type, severity: draft.severity, taskId: draft.taskId, code: draft.code, message: draft.message, data: draft.data,
+        ...(draft.at !== undefined ? { time: draft.at } : {}),
+      });
       return { id: row.id, time: row.time };
     },
     after(afterId, limit) {
