@@ -72,6 +72,8 @@ describe('Users & access (browser)', () => {
     await vera.locator('input[name=password]').fill('viewer-pass-1');
     await vera.locator('button[type=submit]').click();
     await expect.poll(() => vera.getByTestId('signed-in-as').textContent(), { timeout: 15_000 }).toContain('vera · viewer');
+    // Her window follows the event stream like the owner's (a viewer reads what it carries).
+    await expect.poll(() => vera.getByTestId('api-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
     // Reads work: the allocation workspace lists portfolios without an error.
     await expect.poll(() => vera.getByTestId('create-user-id').count()).toBe(1);
     // A write is refused in words.

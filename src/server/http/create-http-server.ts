@@ -196,9 +196,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
         if (!isAllowedOrigin(origin, host) || request.headers['sec-fetch-site'] === 'cross-site') {
           return { status: 403, message: `Requests from other web sites (${origin ?? 'cross-site'}) are refused by the local API` };
         }
-        // The event stream is the owner's for now; users get the documented per-user sockets (issue 12).
-        if (!isOwnerRequest(request.headers, apiToken)) return { status: 401, message: `Missing or wrong API token or sign-in; the token is in ${TOKEN_HINT}` };
-        return null;
+        // Any signed-in caller may follow the event stream (it carries what the read permission shows).
+        return authenticate(request.headers).then((principal) =>
+          principal ? null : { status: 401, message: `Missing or wrong API token or sign-in; the token is in ${TOKEN_HINT}` },
+        );
       },
       [eventSocketRoute({ path: EVENT_SOCKET_PATH, stream: options.events })],
     );

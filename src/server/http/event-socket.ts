@@ -14,7 +14,9 @@ import { toEventMessage } from '../../core/events/event-message';
  */
 
 /** Why an upgrade is refused (the HTTP status and the message a person can act on), or null to accept it. */
-export type UpgradeAuthorizer = (request: IncomingMessage) => { status: number; message: string } | null;
+type UpgradeRefusal = { status: number; message: string } | null;
+/** Decides an upgrade from its headers; may be async (a JWT is verified asynchronously). */
+export type UpgradeAuthorizer = (request: IncomingMessage) => UpgradeRefusal | Promise<UpgradeRefusal>;
 
 export interface UpgradeRoute {
   matches(pathname: string): boolean;
@@ -28,9 +30,13 @@ export function routeUpgrades(server: HttpServer, authorize: UpgradeAuthorizer, 
     const pathname = (request.url ?? '/').split('?')[0] ?? '/';
     const route = routes.find((r) => r.matches(pathname));
     if (!route) return refuseUpgrade(socket, 404, `No WebSocket endpoint at ${pathname}`);
-    const refusal = authorize(request);
-    if (refusal) return refuseUpgrade(socket, refusal.status, refusal.message);
-    route.accept(request, socket, head);
+    void Promise.resolve(authorize(request)).then(
+      (refusal) => {
+        if (refusal) return refuseUpgrade(socket, refusal.status, refusal.message);
+        route.accept(request, socket, head);
+      },
+      () => refuseUpgrade(socket, 503, 'Sign-in could not be checked right now; try again'),
+    );
   });
   server.on('close', () => routes.forEach((r) => r.close()));
 }
