@@ -80,6 +80,15 @@ describe('research warnings (browser)', () => {
     expect(text).toMatch(/position_size of at least \$3,\d{3}\.\d{2} with fixed_cash/);
     await page.screenshot({ path: join(screenshotDir, 'research-warning-banner.png') });
 
+    // The walk-forward of that run: each window's out-of-sample warnings show above its results.
+    await page.getByTestId('result-tab-walkforward').click();
+    await page.getByTestId('wf-is').fill('7');
+    await page.getByTestId('wf-oos').fill('3');
+    await page.getByTestId('wf-run').click();
+    await page.getByTestId('wf-windows').waitFor({ timeout: 30_000 });
+    await page.getByTestId('wf-warnings').waitFor();
+    expect(await page.getByTestId('wf-warnings').textContent()).toMatch(/W1 out-of-sample: XAUUSD: \d+ entr(y was|ies were) refused .*LOT_TOO_SMALL/);
+
     // 2. gold_buy_dip on 1m with the defaults: the threshold follows the timeframe, and the run trades.
     await page.getByTestId('bt-strategy').selectOption('gold_buy_dip');
     await page.getByTestId('bt-timeframe').selectOption('1m');

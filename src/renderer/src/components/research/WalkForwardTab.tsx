@@ -148,8 +148,21 @@ function WalkForwardResult({ job }: { job: WalkForwardView }) {
   if (!isFinal(job.status) || !r || !option) return <JobProgress status={job.status} progress={job.progress} error={job.error} testId="wf-progress" />;
   const o = r.overall_metrics;
   const pct = (v: number | null) => formatStat(v, 'pct');
+  // Each window's out-of-sample backtest says why it traded nothing (refused entries, no signal), as a backtest does.
+  const warnings = r.windows.flatMap((w) => (w.out_sample_warnings ?? []).map((text) => `W${w.window_id} out-of-sample: ${text}`));
   return (
     <div className="rs-wf-result">
+      {warnings.length > 0 && (
+        <div className="rs-warnings" role="status" data-testid="wf-warnings">
+          <div className="rs-warnings-title">⚠ {warnings.length === 1 ? '1 warning' : `${warnings.length} warnings`} from the out-of-sample runs</div>
+          {warnings.slice(0, 5).map((w) => (
+            <div key={w} className="rs-warning">
+              {w}
+            </div>
+          ))}
+          {warnings.length > 5 && <div className="rs-warning dim">… and {warnings.length - 5} more (in the API answer, windows[].out_sample_warnings)</div>}
+        </div>
+      )}
       <div className="rs-figures" data-testid="wf-overall">
         <Fig label="OOS compounded ROI" value={pct(o.total_roi)} />
         <Fig label="Consistency" value={`${(o.consistency_score * 100).toFixed(0)} %`} help="share of windows whose out-of-sample ROI is > 0" />
