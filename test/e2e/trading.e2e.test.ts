@@ -11,7 +11,8 @@ import { startTestServer, type TestServer } from '../kit/server';
  * The Trading workspace, through the real UI in Chromium against a real headless server on a fast simulated feed:
  * create a session → start simple_ma from the parameter form (after a range error is caught before submitting) →
  * the chart draws candles, its moving averages and trade markers → the position and trades reach the grids →
- * zoom/pan leaves live mode and loads older bars → stop the task from its row.
+ * zoom/pan leaves live mode and loads older bars → a manual buy from the order ticket, closed from its row → stop the
+ * task from its row (closing positions offered only when it has some) → the trades footer shows the database's totals.
  */
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -155,11 +156,16 @@ describe('trading workspace (browser)', () => {
     // Sortable: P&L, largest first on the first click.
     await page.getByTestId('trades-grid-col-pnl').click();
     expect(await page.getByTestId('trades-grid-col-pnl').getAttribute('aria-sort')).toBe('descending');
-    // 6. Notifications: fills and take-profits arrive as toasts.
-    await expect.poll(() => page.getByTestId('toast').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-
-    // Slow the feed down from the session bar (market.feedSettings), so the screenshot shows a position held.
+    // 6. Notifications: at 200 bars a second fills and take-profits are not toasted (nobody can read them; the grids
+    // have them). Slowed down from the session bar (market.feedSettings), they are — folded per symbol.
+    await page.waitForTimeout(2 * 1_500);
+    expect(await page.locator('[data-testid="toast"][data-kind="fill"]').count()).toBe(0);
     await page.getByTestId('feed-speed').selectOption('2');
+    await expect.poll(() => page.locator('[data-testid="toast"][data-kind="fill"]').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="toast"][data-kind="fill"]').count()).toBe(1); // one per symbol, however many fills
+    expect(await page.locator('[data-testid="toast"][data-kind="fill"]').textContent()).toMatch(/Order filled · task 1|\d+ fills on EURUSD/);
+
+    // With the feed slow, the screenshot shows a position held.
     await page.getByTestId('live-tab-positions').click();
     await expect.poll(() => attr('positions-grid', 'data-rows'), { timeout: 15_000 }).toBeGreaterThan(0);
     await expect.poll(() => attr('candle-chart', 'data-levels'), { timeout: 5_000 }).toBeGreaterThan(0);
@@ -199,19 +205,91 @@ describe('trading workspace (browser)', () => {
     await page.waitForTimeout(700);
     await shot('trading-1920x1080.png');
 
-    // 9. Stop the task from its row: close positions is on by default.
+    // 8b. Toasts sit clear of the start form (its submit and answer) and stack at most 3.
+    const toastBox = await page.getByTestId('toasts').boundingBox();
+    const formBox = await page.getByTestId('start-task-form').boundingBox();
+    if (toastBox && formBox && toastBox.height > 0) {
+      const overlap = toastBox.x < formBox.x + formBox.width && formBox.x < toastBox.x + toastBox.width && toastBox.y < formBox.y + formBox.height && formBox.y < toastBox.y + toastBox.height;
+      expect(overlap).toBe(false);
+    }
+    expect(await page.getByTestId('toast').count()).toBeLessThanOrEqual(3);
+
+    // 9. A manual order from the ticket over the chart: on the task the chart shows, lots checked against the
+    // instrument before anything is sent, then a journaled market BUY; its position closed from its row.
+    await expect.poll(() => page.getByTestId('order-ticket').getAttribute('data-task')).toBe('1');
+    await page.getByTestId('order-lots').fill('0.015');
+    await expect.poll(() => page.getByTestId('order-feedback').getAttribute('data-state')).toBe('invalid');
+    expect(await page.getByTestId('order-feedback').textContent()).toContain('steps of 0.01');
+    expect(await page.getByTestId('order-buy').isDisabled()).toBe(true);
+    await page.getByTestId('order-lots').fill('0.03');
+    await page.getByTestId('order-buy').click();
+    await expect.poll(() => page.getByTestId('order-feedback').getAttribute('data-state'), { timeout: 10_000 }).toBe('success');
+    expect(await page.getByTestId('order-feedback').textContent()).toMatch(/^BUY 0\.03 EURUSD filled at 1\.\d{1,5} \(E1-m[0-9a-z]+\)$/);
+    const manualId = /\((E1-m[0-9a-z]+)\)/.exec((await page.getByTestId('order-feedback').textContent()) ?? '')?.[1] as string;
+    const journal = (await server.call('GET', '/api/trading/orders?task_id=1&limit=10000')).body.data.orders as { client_order_id: string; status: string; reason: string }[];
+    expect(journal.find((o) => o.client_order_id === manualId)).toMatchObject({ status: 'filled', reason: expect.stringContaining('manual order') });
+    await page.getByTestId('live-tab-positions').click();
+    await page.getByTestId(`position-row-${manualId}`).waitFor({ timeout: 5_000 });
+    expect(await page.getByTestId(`position-row-${manualId}`).textContent()).toMatch(/EURUSDBUY0\.03/);
+    await page.mouse.move(0, 0);
+    await shot('trading-manual-order.png');
+    // For the README: the workspace as a trader leaves it (the start form's earlier answer gone), at 1920 × 1080.
+    await page.getByTestId('nav-allocation').click();
+    await page.getByTestId('nav-trading').click();
+    await page.getByTestId(`position-row-${manualId}`).waitFor({ timeout: 5_000 });
+    await page.waitForTimeout(400);
+    await shot('trading-docs.png');
+    await page.getByTestId(`position-close-${manualId}`).click();
+    await expect.poll(() => page.getByTestId('position-close-feedback').getAttribute('data-state'), { timeout: 10_000 }).toBe('success');
+    expect(await page.getByTestId('position-close-feedback').textContent()).toMatch(new RegExp(`^Position ${manualId} closed at 1\\.\\d{1,5}: [+-]\\d+\\.\\d{2}$`));
+    await expect.poll(() => page.getByTestId(`position-row-${manualId}`).count(), { timeout: 5_000 }).toBe(0);
+    const manualTrade = (await server.call('GET', '/api/trading/trades?task_id=1&limit=10000')).body.data.trades.find((t: { position_id: string }) => t.position_id === manualId);
+    expect(manualTrade).toMatchObject({ exit_reason: 'manual', lots: 0.03 });
+
+    // 10. Stop the task from its row: closing its positions is offered (and on by default) only when it has some.
     await page.getByTestId('live-tab-tasks').click();
     await page.getByTestId('task-stop-1').click();
-    expect(await page.getByTestId('stop-close-positions').isChecked()).toBe(true);
+    const openAtStop = Number(await page.getByTestId('stop-dialog').getAttribute('data-open-positions'));
+    expect(await page.getByTestId('stop-close-positions').count()).toBe(openAtStop > 0 ? 1 : 0);
+    if (openAtStop > 0) expect(await page.getByTestId('stop-close-positions').isChecked()).toBe(true);
     await shot('trading-stop-dialog.png');
     await page.getByTestId('stop-confirm').click();
     await expect.poll(() => page.getByTestId('task-row-1').textContent()).toContain('STOPPED');
     await page.getByTestId('live-tab-positions').click();
     await expect.poll(() => attr('positions-grid', 'data-rows')).toBe(0);
 
-    // The API agrees with what the grids show.
+    // The API agrees with what the grids show: the trades footer and the header carry the database's totals over
+    // every trade of the task, not a sum of the rows listed.
     const trades = await server.call('GET', '/api/trading/trades?task_id=1&limit=10000');
     expect(trades.body.data.trades.length).toBeGreaterThan(0);
+    const { total_count: sqlCount, total_pnl: sqlNet } = trades.body.data as { total_count: number; total_pnl: number };
+    await page.getByTestId('live-tab-trades').click();
+    await expect.poll(() => attr('trades-total', 'data-count'), { timeout: 5_000 }).toBe(sqlCount);
+    expect(await attr('trades-total', 'data-net')).toBe(sqlNet);
+    const footer = (await page.getByTestId('trades-total').textContent()) ?? '';
+    expect(footer).toContain(`${sqlCount.toLocaleString('en-US')} trades · net ${sqlNet > 0 ? '+' : sqlNet < 0 ? '-' : ''}${Math.abs(sqlNet).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+    expect(await page.getByTestId('live-tab-trades').textContent()).toContain(String(sqlCount));
+    expect(await page.getByTestId('total-realized').textContent()).toBe(await page.getByTestId('trades-total').locator('span').last().textContent());
+    await shot('trading-trades-footer.png');
+
+    // 11. The tasks grid shows a 15M task's timeframe in full ("15M", not "1…").
+    const session = (await server.call('GET', '/api/session/active')).body.data.sessions.find((x: { user_id: string }) => x.user_id === USER).session_id as string;
+    const gold = await server.call('POST', `/api/dynamic-trading/${session}/start`, {
+      pair: 'XAUUSD', timeframe: '15M', strategy_name: 'gold_buy_dip', config: { percentage_threshold: 100, zscore_threshold_buy: -20, zscore_threshold_sell: 20 },
+    });
+    expect(gold.status, JSON.stringify(gold.body)).toBe(200);
+    await page.getByTestId('live-tab-tasks').click();
+    const goldRow = page.getByTestId(`task-row-${gold.body.data.task.task_id}`);
+    await goldRow.waitFor({ timeout: 5_000 });
+    const tfCell = goldRow.locator('.dgrid-td').nth(2);
+    expect(await tfCell.textContent()).toBe('15M');
+    expect(await tfCell.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    // Its stop dialog has no positions to close, so it does not offer to.
+    await page.getByTestId(`task-stop-${gold.body.data.task.task_id}`).click();
+    expect(await page.getByTestId('stop-dialog').getAttribute('data-open-positions')).toBe('0');
+    expect(await page.getByTestId('stop-close-positions').count()).toBe(0);
+    expect(await page.getByTestId('stop-confirm').textContent()).toBe('Stop task');
+    await page.getByTestId('stop-confirm').click();
 
     expect(pageErrors).toEqual([]);
   });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { builtinInstrument } from '../domain/instruments';
+import type { ClosedTrade, OrderFilled } from '../domain/trading';
 import { manualLotsProblem, marketClosedReason } from './manual-order';
+import { StrategyRunner } from './strategy-runner';
 
 const gold = builtinInstrument('XAUUSD')!;
 const btc = builtinInstrument('BTCUSDT')!;
@@ -28,5 +30,34 @@ describe('manual order rules', () => {
     expect(at('2024-03-09T12:00:00Z', 'replay', btc)).toBeNull(); // crypto trades at weekends
     expect(at('2024-03-09T12:00:00Z', 'simulated')).toBeNull(); // a simulated market trades whenever it has prices
     expect(marketClosedReason({ instrument: gold, timeframe: '15M', lastBar: undefined, source: 'replay' })).toContain('no price yet');
+  });
+});
+
+describe('a manual order on a strategy’s task', () => {
+  it('goes through the runner’s risk checks under its own id, and its fills and close are not the strategy’s', () => {
+    const told: string[] = [];
+    const routed: string[] = [];
+    const runner = new StrategyRunner({
+      taskId: '1', orderIdPrefix: 'E1', instrument: gold, capital: 10_000, magic: 7,
+      strategy: { onBar: () => undefined, onFilled: (f: OrderFilled) => void told.push(`filled ${f.positionId}`), onClosed: (t: ClosedTrade) => void told.push(`closed ${t.positionId}`) },
+      router: { submit: (o) => void routed.push(o.clientOrderId), setProtection: () => undefined },
+      accountRate: () => 1,
+    });
+    const bars = { time: Float64Array.of(Date.UTC(2024, 2, 6)), open: Float64Array.of(2100), high: Float64Array.of(2100), low: Float64Array.of(2100), close: Float64Array.of(2100), volume: Float64Array.of(0), length: 1 };
+    runner.onBar(bars, 0);
+    // The same lot rule as the strategy's own orders.
+    expect(runner.buy(0.001, { clientOrderId: 'E1-mtoo-small' })).toBeUndefined();
+    expect(runner.buy(0.01, { clientOrderId: 'E1-mabc' })).toBe('E1-mabc');
+    expect(runner.buy(0.01)).toMatch(/^E1-/); // the strategy's own
+    expect(routed).toEqual(['E1-mabc', expect.stringMatching(/^E1-[0-9a-z]+-0$/)]);
+    const fill = (id: string): OrderFilled => ({ clientOrderId: id, positionId: id, taskId: '1', symbol: 'XAUUSD', side: 'BUY', lots: 0.01, price: 2100, time: 1, commission: 0, opens: true });
+    runner.applyFilled(fill('E1-mabc'));
+    runner.applyFilled(fill(routed[1]!));
+    expect(runner.positions.map((p) => p.id)).toEqual(['E1-mabc', routed[1]]);
+    expect(told).toEqual([`filled ${routed[1]}`]);
+    const trade = (id: string): ClosedTrade => ({ positionId: id, taskId: '1', symbol: 'XAUUSD', side: 'BUY', lots: 0.01, entryPrice: 2100, entryTime: 1, exitPrice: 2101, exitTime: 2, exitReason: 'manual', pnl: 1, commission: 0, magic: 7, clientOrderId: id });
+    runner.applyClosed(trade('E1-mabc'));
+    runner.applyClosed(trade(routed[1]!));
+    expect(told).toEqual([`filled ${routed[1]}`, `closed ${routed[1]}`]);
   });
 });

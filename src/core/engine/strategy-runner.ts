@@ -86,6 +86,8 @@ export class StrategyRunner implements StrategyContext {
   private readonly closing = new Set<string>();
   /** Take-profit/stop-loss asked for by orders not filled yet, keyed by client order id. */
   private readonly protectionOf = new Map<string, { takeProfit: number | null; stopLoss: number | null }>();
+  /** Positions the trader opened by hand (manual orders): the strategy is not told of their fills and closes. */
+  private readonly manualPositions = new Set<string>();
   private lastTime = 0;
   private lastClose = Number.NaN;
   private seq = 0;
@@ -186,7 +188,7 @@ export class StrategyRunner implements StrategyContext {
       });
     }
     this.options.onEvent?.({ type: 'OrderFilled', fill });
-    this.options.strategy.onFilled?.(fill, this);
+    if (!this.manualPositions.has(fill.positionId)) this.options.strategy.onFilled?.(fill, this);
   }
 
   /** An order that will not fill (its position was already closed by a take-profit in the same bar, or a broker refusal). */
@@ -195,6 +197,7 @@ export class StrategyRunner implements StrategyContext {
     this.outstanding.delete(clientOrderId);
     if (closes !== undefined) this.closing.delete(closes);
     this.protectionOf.delete(clientOrderId);
+    this.manualPositions.delete(clientOrderId);
   }
 
   applyClosed(trade: ClosedTrade): void {
@@ -204,7 +207,7 @@ export class StrategyRunner implements StrategyContext {
     this.realizedPnl += trade.pnl;
     this.trades.push(trade);
     this.options.onEvent?.({ type: 'PositionClosed', trade });
-    this.options.strategy.onClosed?.(trade, this);
+    if (!this.manualPositions.delete(trade.positionId)) this.options.strategy.onClosed?.(trade, this);
   }
 
   /** An order sent before a restart that has not filled yet: it still counts as pending. */
@@ -304,6 +307,7 @@ export class StrategyRunner implements StrategyContext {
     }
     if (denial) return this.deny(side, requestedLots, denial, signal);
     const clientOrderId = options?.clientOrderId ?? this.nextOrderId();
+    if (options?.clientOrderId !== undefined) this.manualPositions.add(clientOrderId);
     if (signal) {
       signal.clientOrderId = clientOrderId;
       if (signal.take_profit === undefined) signal.take_profit = asked?.takeProfit ?? null;

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import type { OutputOf } from '../../../shared/contract/index';
 import { api, transportKind } from '../api/client';
-import { toastsFromEvents, type Toast } from '../lib/event-toasts';
+import { stackToasts, toastsFromEvents, type Toast } from '../lib/event-toasts';
+import { useTradingStore } from './trading-store';
 
 /**
  * In-app notifications for fills, take-profits and risk breaches: polls `trading.events` after the last id seen
@@ -12,7 +13,6 @@ import { toastsFromEvents, type Toast } from '../lib/event-toasts';
 type EngineEvent = OutputOf<'trading.events'>['events'][number];
 
 export const EVENTS_POLL_MS = 1_500;
-const MAX_TOASTS = 3;
 
 export type WebPermission = NotificationPermission | 'unsupported' | 'desktop';
 
@@ -36,15 +36,22 @@ const timers = new Map<string, ReturnType<typeof setTimeout>>();
 let busy = false;
 
 export const useNotificationStore = create<NotificationState>()((set, get) => {
-  function push(toasts: Toast[]) {
-    if (toasts.length === 0) return;
-    const all = [...get().toasts, ...toasts];
-    const dropped = all.slice(0, Math.max(0, all.length - MAX_TOASTS));
-    dropped.forEach((t) => clearTimeout(timers.get(t.id)));
-    set({ toasts: all.slice(-MAX_TOASTS) });
-    for (const t of toasts) {
-      // Breaches stay until dismissed: a trader must see them.
+  /** Folds newcomers into the toasts shown (same kind and symbol), keeps the few most useful, (re)arms their timers. */
+  function push(incoming: Toast[]) {
+    if (incoming.length === 0) return;
+    const { toasts, merged, dropped } = stackToasts(get().toasts, incoming);
+    dropped.forEach((t) => {
+      clearTimeout(timers.get(t.id));
+      timers.delete(t.id);
+    });
+    set({ toasts });
+    const shown = new Set(toasts.map((t) => t.id));
+    for (const t of [...merged, ...incoming.filter((i) => shown.has(i.id))]) {
+      // Breaches stay until dismissed: a trader must see them. A folded toast starts its time again.
+      clearTimeout(timers.get(t.id));
       if (t.severity !== 'critical') timers.set(t.id, setTimeout(() => get().dismiss(t.id), t.kind === 'fill' ? 4_000 : 7_000));
+    }
+    for (const t of incoming) {
       if (get().permission === 'granted') {
         try {
           new Notification(t.title, { body: t.body, tag: t.id });
@@ -87,7 +94,8 @@ export const useNotificationStore = create<NotificationState>()((set, get) => {
         if (events.length === 0) return;
         const ordered: EngineEvent[] = [...events].sort((a, b) => a.id - b.id);
         set({ lastId: (ordered[ordered.length - 1] as EngineEvent).id });
-        push(toastsFromEvents(ordered));
+        const trading = useTradingStore.getState();
+        push(toastsFromEvents(ordered, { symbolOf: (taskId) => trading.tasks.find((t) => t.task_id === taskId)?.pair, feedBarsPerSecond: trading.feedSpeed }));
       } catch {
         /* the status bar already shows a lost connection */
       } finally {

@@ -6,6 +6,7 @@ import { useChartStore } from '../../stores/chart-store';
 import { useTradingStore } from '../../stores/trading-store';
 import { CandleChart } from './CandleChart';
 import { FeedBadge } from './FeedBadge';
+import { OrderTicket } from './OrderTicket';
 import { StopTaskDialog } from './StopTaskDialog';
 import { ACTIVE } from './TasksGrid';
 
@@ -91,6 +92,7 @@ export function ChartPanel() {
           </button>
         )}
       </header>
+      <OrderTicket />
       <div className="chart-body">
         <CandleChart digits={digits} />
         {meta.length > 0 || ctx?.taskId != null ? (

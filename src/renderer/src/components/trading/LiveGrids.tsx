@@ -1,9 +1,12 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import { closeManually, type ManualOutcome } from '../../stores/manual-orders';
 import { digitsFor, formatLots, formatPnl, formatPrice, formatUtc, pnlClass } from '../../lib/trading-format';
 import { useTradingStore, type EventView, type OrderView, type PositionView, type TradeView } from '../../stores/trading-store';
 import { DataGrid, type Column } from './DataGrid';
 
 /** Column sets of the positions, order journal, trades and events grids. */
+
+const formatCount = (n: number) => n.toLocaleString('en-US');
 
 const side = (s: string) => <span className={s === 'BUY' ? 'side buy' : 'side sell'}>{s}</span>;
 
@@ -15,6 +18,13 @@ function useDigits() {
 export function PositionsGrid() {
   const rows = useTradingStore((s) => s.positions);
   const d = useDigits();
+  const [closing, setClosing] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<ManualOutcome | null>(null);
+  const close = useCallback(async (p: PositionView) => {
+    setClosing(p.position_id);
+    setOutcome(await closeManually(p.position_id));
+    setClosing(null);
+  }, []);
   const columns = useMemo<Column<PositionView>[]>(
     () => [
       { key: 'id', title: 'Position', width: '150px', sortValue: (p) => p.position_id, render: (p) => <span className="mono">{p.position_id}</span> },
@@ -31,19 +41,44 @@ export function PositionsGrid() {
         sortValue: (p) => p.floating_pnl, render: (p) => formatPnl(p.floating_pnl), cellClass: (p) => `strong ${pnlClass(p.floating_pnl)}`,
       },
       { key: 'time', title: 'Opened (UTC)', width: 'minmax(132px, 1fr)', sortValue: (p) => p.entry_time, render: (p) => <span className="dim">{formatUtc(p.entry_time)}</span> },
+      {
+        key: 'close', title: '', width: '62px', align: 'center', cellClass: () => 'action',
+        render: (p) => (
+          <button
+            type="button"
+            className="btn tiny"
+            disabled={closing !== null}
+            data-testid={`position-close-${p.position_id}`}
+            title={`Close ${p.side} ${p.lots} ${p.symbol} at market (a journaled close order through task ${p.task_id})`}
+            onClick={(e) => {
+              e.stopPropagation();
+              void close(p);
+            }}
+          >
+            {closing === p.position_id ? 'Closing…' : 'Close'}
+          </button>
+        ),
+      },
     ],
-    [d],
+    [d, closing, close],
   );
   return (
-    <DataGrid
-      rows={rows}
-      columns={columns}
-      rowKey={(p) => p.position_id}
-      rowTestId={(p) => `position-row-${p.position_id}`}
-      testId="positions-grid"
-      initialSort={{ key: 'time', direction: 'desc' }}
-      emptyText={<><strong>No open positions</strong>Positions of this session’s tasks appear here as they fill.</>}
-    />
+    <>
+      <DataGrid
+        rows={rows}
+        columns={columns}
+        rowKey={(p) => p.position_id}
+        rowTestId={(p) => `position-row-${p.position_id}`}
+        testId="positions-grid"
+        initialSort={{ key: 'time', direction: 'desc' }}
+        emptyText={<><strong>No open positions</strong>Positions of this session’s tasks appear here as they fill.</>}
+      />
+      {outcome && (
+        <div className={`grid-foot ${outcome.ok ? '' : 'warn'}`} role={outcome.ok ? 'status' : 'alert'} data-testid="position-close-feedback" data-state={outcome.ok ? 'success' : 'error'}>
+          {outcome.ok ? outcome.message : `${outcome.code}: ${outcome.message}`}
+        </div>
+      )}
+    </>
   );
 }
 
@@ -82,7 +117,10 @@ export function OrdersGrid() {
 export function TradesGrid() {
   const rows = useTradingStore((s) => s.trades);
   const d = useDigits();
-  const total = rows.reduce((sum, t) => sum + t.pnl, 0);
+  // The totals are the database's, over every trade of the session's tasks (the same figures as the header), not a
+  // sum of the rows fetched: the list is capped at the newest few hundred per task.
+  const count = useTradingStore((s) => s.tasks.reduce((n, t) => n + t.trades, 0));
+  const net = useTradingStore((s) => s.tasks.reduce((n, t) => n + t.realized_pnl, 0));
   const columns = useMemo<Column<TradeView>[]>(
     () => [
       { key: 'exit_time', title: 'Closed (UTC)', width: '132px', sortValue: (t) => t.exit_time, render: (t) => <span className="dim">{formatUtc(t.exit_time)}</span> },
@@ -109,9 +147,14 @@ export function TradesGrid() {
         testId="trades-grid"
         emptyText={<><strong>No closed trades yet</strong>Closed positions of this session’s tasks, newest first.</>}
       />
-      {rows.length > 0 && (
-        <div className="grid-foot" data-testid="trades-total">
-          {rows.length} trades · net <span className={pnlClass(total)}>{formatPnl(total)}</span>
+      {count > 0 && (
+        <div className="grid-foot" data-testid="trades-total" data-count={count} data-net={Math.round(net * 100) / 100} data-shown={rows.length}>
+          {rows.length < count && (
+            <span className="dim" data-testid="trades-capped">
+              showing the latest {formatCount(rows.length)} of {formatCount(count)} ·{' '}
+            </span>
+          )}
+          {formatCount(count)} trades · net <span className={pnlClass(net)}>{formatPnl(net)}</span>
         </div>
       )}
     </>

@@ -3,9 +3,13 @@ import type { ActionOutcome } from '../../stores/portfolio-store';
 import { useTradingStore, type TaskView } from '../../stores/trading-store';
 import { FormFeedback } from '../common/FormFeedback';
 
-/** Confirms a stop. Closing the task's positions is on by default: a stopped task no longer manages them. */
+/**
+ * Confirms a stop. With open positions it offers to close them (on by default: a stopped task no longer manages
+ * them); with none there is nothing to close and nothing to ask.
+ */
 export function StopTaskDialog({ task, onClose }: { task: TaskView; onClose: () => void }) {
   const stopTask = useTradingStore((s) => s.stopTask);
+  const hasPositions = task.open_positions > 0;
   const [closePositions, setClosePositions] = useState(true);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
@@ -20,7 +24,7 @@ export function StopTaskDialog({ task, onClose }: { task: TaskView; onClose: () 
 
   async function confirm() {
     setBusy(true);
-    const result = await stopTask(task, closePositions);
+    const result = await stopTask(task, hasPositions && closePositions);
     setBusy(false);
     if (result.ok) onClose();
     else setOutcome(result);
@@ -28,7 +32,7 @@ export function StopTaskDialog({ task, onClose }: { task: TaskView; onClose: () 
 
   return (
     <div className="modal-backdrop" onClick={onClose}>
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="stop-title" data-testid="stop-dialog" onClick={(e) => e.stopPropagation()}>
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="stop-title" data-testid="stop-dialog" data-open-positions={task.open_positions} onClick={(e) => e.stopPropagation()}>
         <h3 id="stop-title">
           Stop task {task.task_id}: {task.pair} {task.timeframe} · {task.strategy_name}
         </h3>
@@ -38,11 +42,13 @@ export function StopTaskDialog({ task, onClose }: { task: TaskView; onClose: () 
             : 'It has no open positions.'}{' '}
           The task stops taking new bars; its journal and trades stay.
         </p>
-        <label className="check">
-          <input type="checkbox" checked={closePositions} onChange={(e) => setClosePositions(e.target.checked)} data-testid="stop-close-positions" />
-          Close its positions at market
-        </label>
-        {!closePositions && task.open_positions > 0 && (
+        {hasPositions && (
+          <label className="check">
+            <input type="checkbox" checked={closePositions} onChange={(e) => setClosePositions(e.target.checked)} data-testid="stop-close-positions" />
+            Close its {task.open_positions === 1 ? 'position' : `${task.open_positions} positions`} at market
+          </label>
+        )}
+        {!closePositions && hasPositions && (
           <p className="warn small-note">The positions stay open at the broker with nobody managing them.</p>
         )}
         <FormFeedback outcome={outcome} testId="stop-feedback" />
@@ -51,7 +57,7 @@ export function StopTaskDialog({ task, onClose }: { task: TaskView; onClose: () 
             Cancel
           </button>
           <button ref={confirmRef} type="button" className="btn danger" disabled={busy} onClick={() => void confirm()} data-testid="stop-confirm">
-            {busy ? 'Stopping…' : closePositions ? 'Stop and close positions' : 'Stop task'}
+            {busy ? 'Stopping…' : hasPositions && closePositions ? 'Stop and close positions' : 'Stop task'}
           </button>
         </div>
       </div>

@@ -25,7 +25,7 @@ export function TasksGrid() {
     () => [
       { key: 'id', title: '#', width: '36px', align: 'right', sortValue: (t) => t.task_id, render: (t) => t.task_id },
       { key: 'pair', title: 'Pair', width: '72px', sortValue: (t) => t.pair, render: (t) => <strong>{t.pair}</strong> },
-      { key: 'tf', title: 'TF', width: '38px', sortValue: (t) => t.timeframe, render: (t) => t.timeframe },
+      { key: 'tf', title: 'TF', width: '46px', sortValue: (t) => t.timeframe, render: (t) => t.timeframe },
       { key: 'strategy', title: 'Strategy', width: 'minmax(86px, 1fr)', sortValue: (t) => t.strategy_name, render: (t) => t.strategy_name },
       { key: 'status', title: 'Status', width: '82px', sortValue: (t) => t.status, render: (t) => <span title={t.status_reason ?? undefined}><StatusBadge status={t.status} /></span> },
       { key: 'feed', title: 'Feed', width: '78px', sortValue: (t) => t.feed_source, render: (t) => <FeedBadge source={t.feed_source} compact /> },
