@@ -151,6 +151,23 @@ describe('research workspace (browser)', () => {
     await expect.poll(() => drawnPixels('compare-chart')).toBeGreaterThan(500);
     await shot('research-8-compare.png');
 
+    // 8. A 15-minute run over the M1 import: its price chart is the stored M1 history aggregated to 15 minutes, over
+    //    the run's whole range (not blank because nothing is stored at 15M, not cut where a live replay stands).
+    await page.getByTestId('bt-timeframe').selectOption('15m');
+    await page.getByTestId('param-fast_period').fill('5');
+    await page.getByTestId('param-slow_period').fill('12');
+    await page.getByTestId('bt-name').fill('MA 5/12 gold 15m');
+    await page.getByTestId('bt-submit').click();
+    await expect.poll(() => page.getByTestId('run-head').textContent()).toContain('MA 5/12 gold 15m');
+    await expect.poll(() => page.getByTestId('run-head').getAttribute('data-status'), { timeout: 30_000 }).toBe('COMPLETED');
+    await page.getByTestId('result-tab-trades').click();
+    await page.getByTestId('trade-row-1').click();
+    // 2025-05-16 … 2025-06-04 is about 1,300 bars of 15 minutes (about 20,000 of one minute).
+    await expect.poll(() => page.getByTestId('price-chart').getAttribute('data-bars').then(Number), { timeout: 15_000 }).toBeGreaterThan(1_000);
+    expect(Number(await page.getByTestId('price-chart').getAttribute('data-bars'))).toBeLessThan(2_000);
+    await expect.poll(() => drawnPixels('price-chart')).toBeGreaterThan(2000);
+    await shot('research-9-price-chart-15m.png');
+
     expect(pageErrors).toEqual([]);
   });
 });
