@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAppContext, type AppContextOptions } from './app-context';
+import type { DomainEventStream } from '../core/ports/domain-events';
 import { ApiTokenFile, LoginCodes } from './api-token';
 import { resolveDataDir } from './data-dir';
 import { createHttpServer } from './http/create-http-server';
@@ -32,6 +33,8 @@ export interface HeadlessInstance {
   apiToken: ApiTokenFile;
   /** One-time link that signs a browser in. */
   signInUrl: () => string;
+  /** The domain event stream (tests and benchmarks watch it beside the browser). */
+  events: DomainEventStream;
   close(): Promise<void>;
 }
 
@@ -67,6 +70,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessI
     apiToken,
     tokenFile: apiToken.file,
     signInUrl: () => `${url}/?login=${loginCodes.issue()}`,
+    events: context.events,
     async close() {
       await server.close();
       context.close();

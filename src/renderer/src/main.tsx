@@ -7,8 +7,8 @@ import { usePortfolioStore } from './stores/portfolio-store';
 import './styles.css';
 
 onUnauthorized(() => useConnectionStore.getState().markSignedOut());
-// The health poll runs for the lifetime of the window, independent of which workspace is open.
-useConnectionStore.getState().startPolling();
+// The event stream (and the connection state it gives) lives as long as the window, whichever workspace is open.
+useConnectionStore.getState().watchConnection();
 void usePortfolioStore.getState().refreshList();
 
 const container = document.getElementById('root');

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { isDomainError, type InputOf, type OutputOf } from '../../../shared/contract/index';
 import type { Mt5StatusView } from '../../../shared/contract/mt5';
 import { api } from '../api/client';
+import { onDomainEvent, onResync } from '../api/event-stream';
 import type { ActionOutcome } from './portfolio-store';
 
 /**
@@ -34,8 +35,6 @@ export const EXCHANGE_SUGGESTIONS: readonly { id: string; name: string; passphra
   { id: 'bitstamp', name: 'Bitstamp' },
 ];
 
-export const MT5_POLL_MS = 2_000;
-export const STATUS_BAR_POLL_MS = 5_000;
 
 function refusal(error: unknown): { ok: false; code: string; message: string } {
   return {
@@ -57,8 +56,11 @@ interface BrokersState {
 
   refreshAccounts(): Promise<void>;
   refreshMt5(): Promise<void>;
-  /** Polls the MT5 status every `ms`; returns the function that stops it. */
-  pollMt5(ms?: number): () => void;
+  /**
+   * Keeps the MT5 status (and the accounts' link state) current: fetched now, again whenever the event stream says a
+   * broker connection changed, and after a resync. Returns the function that stops watching.
+   */
+  watchBrokers(): () => void;
 
   createAccount(input: InputOf<'accounts.create'>): Promise<ActionOutcome & { accountId?: string }>;
   updateCredentials(input: InputOf<'accounts.updateCredentials'>): Promise<ActionOutcome>;
@@ -95,10 +97,23 @@ export const useBrokersStore = create<BrokersState>()((set, get) => ({
     }
   },
 
-  pollMt5(ms = MT5_POLL_MS) {
+  watchBrokers() {
     void get().refreshMt5();
-    const timer = setInterval(() => void get().refreshMt5(), ms);
-    return () => clearInterval(timer);
+    const offEvents = onDomainEvent(
+      (event) => {
+        if (event.data?.broker === 'mt5') void get().refreshMt5();
+        else void get().refreshAccounts();
+      },
+      ['BrokerConnectionChanged'],
+    );
+    const offResync = onResync(() => {
+      void get().refreshMt5();
+      void get().refreshAccounts();
+    });
+    return () => {
+      offEvents();
+      offResync();
+    };
   },
 
   async createAccount(input) {

@@ -1,10 +1,9 @@
 import { create } from 'zustand';
 import type { OutputOf } from '../../../shared/contract/index';
 import { api, transportKind, type TransportKind } from '../api/client';
+import { onStreamState, startEventStream, streamState } from '../api/event-stream';
 
 export type ApiState = 'connecting' | 'connected' | 'disconnected';
-
-export const HEALTH_POLL_MS = 5_000;
 
 interface ConnectionState {
   transport: TransportKind;
@@ -16,8 +15,11 @@ interface ConnectionState {
   /** False once the server answered 401: this browser's session cookie is missing or stale. */
   signedIn: boolean;
   checkHealth(): Promise<void>;
-  /** Starts the 5 s health poll; returns the function that stops it. */
-  startPolling(): () => void;
+  /**
+   * Follows the event stream: its state is the connection state (no health poll). One health check at start and
+   * after each reconnect fills in the version and the round trip. Returns the function that stops following.
+   */
+  watchConnection(): () => void;
   markSignedOut(): void;
 }
 
@@ -39,10 +41,20 @@ export const useConnectionStore = create<ConnectionState>()((set, get) => ({
     }
   },
 
-  startPolling() {
+  watchConnection() {
+    startEventStream();
     void get().checkHealth();
-    const timer = setInterval(() => void get().checkHealth(), HEALTH_POLL_MS);
-    return () => clearInterval(timer);
+    const follow = (state: ApiState) => {
+      const was = get().apiState;
+      if (state === 'connected') {
+        set({ apiState: 'connected', lastError: null });
+        if (was === 'disconnected') void get().checkHealth();
+      } else if (state === 'disconnected') {
+        set({ apiState: 'disconnected', latencyMs: null, lastError: 'The event stream to the Echo server is down; reconnecting…' });
+      }
+    };
+    follow(streamState());
+    return onStreamState(follow);
   },
 
   markSignedOut() {

@@ -1,30 +1,29 @@
 import { create } from 'zustand';
-import type { OutputOf } from '../../../shared/contract/index';
-import { api, transportKind } from '../api/client';
+import type { DomainEventMessage } from '../../../shared/contract/events';
+import { transportKind } from '../api/client';
+import { onDomainEvent } from '../api/event-stream';
 import { stackToasts, toastsFromEvents, type Toast } from '../lib/event-toasts';
 import { useTradingStore } from './trading-store';
 
 /**
- * In-app notifications for fills, take-profits and risk breaches: polls `trading.events` after the last id seen
- * (history from before the window opened is not replayed as toasts). In a browser, a Web Notification is shown
- * too once the trader allowed it; in Electron the main process raises native notifications itself.
+ * In-app notifications for fills, take-profits and risk breaches, from the domain event stream as the events
+ * happen (history from before the window opened is not replayed as toasts). In a browser, a Web Notification is
+ * shown too once the trader allowed it; in Electron the main process raises native notifications itself.
  */
 
-type EngineEvent = OutputOf<'trading.events'>['events'][number];
-
-export const EVENTS_POLL_MS = 1_500;
+/** Events arriving this close together are turned into toasts together (a grid filling many orders in one bar). */
+const BURST_MS = 30;
 
 export type WebPermission = NotificationPermission | 'unsupported' | 'desktop';
 
 interface NotificationState {
   toasts: Toast[];
-  lastId: number | null;
   permission: WebPermission;
   dismiss(id: string): void;
   /** Asks for Web Notification permission; call only from a click (browsers ignore it otherwise). */
   requestPermission(): Promise<void>;
-  poll(): Promise<void>;
-  startPolling(): () => void;
+  /** Toasts new events from the stream; returns the function that stops. */
+  listen(): () => void;
 }
 
 function initialPermission(): WebPermission {
@@ -33,7 +32,6 @@ function initialPermission(): WebPermission {
 }
 
 const timers = new Map<string, ReturnType<typeof setTimeout>>();
-let busy = false;
 
 export const useNotificationStore = create<NotificationState>()((set, get) => {
   /** Folds newcomers into the toasts shown (same kind and symbol), keeps the few most useful, (re)arms their timers. */
@@ -64,7 +62,6 @@ export const useNotificationStore = create<NotificationState>()((set, get) => {
 
   return {
     toasts: [],
-    lastId: null,
     permission: initialPermission(),
 
     dismiss(id) {
@@ -79,34 +76,22 @@ export const useNotificationStore = create<NotificationState>()((set, get) => {
       set({ permission });
     },
 
-    async poll() {
-      if (busy) return;
-      busy = true;
-      try {
-        const lastId = get().lastId;
-        if (lastId === null) {
-          // First look: remember where the journal is, without toasting the past.
-          const { events } = await api.trading.events({ limit: 1 });
-          set({ lastId: events[0]?.id ?? 0 });
-          return;
-        }
-        const { events } = await api.trading.events({ after_id: lastId, limit: 200 });
-        if (events.length === 0) return;
-        const ordered: EngineEvent[] = [...events].sort((a, b) => a.id - b.id);
-        set({ lastId: (ordered[ordered.length - 1] as EngineEvent).id });
-        const trading = useTradingStore.getState();
-        push(toastsFromEvents(ordered, { symbolOf: (taskId) => trading.tasks.find((t) => t.task_id === taskId)?.pair, feedBarsPerSecond: trading.feedSpeed }));
-      } catch {
-        /* the status bar already shows a lost connection */
-      } finally {
-        busy = false;
-      }
-    },
-
-    startPolling() {
-      void get().poll();
-      const timer = setInterval(() => void get().poll(), EVENTS_POLL_MS);
-      return () => clearInterval(timer);
+    listen() {
+      let burst: DomainEventMessage[] = [];
+      let flush: ReturnType<typeof setTimeout> | undefined;
+      const unsubscribe = onDomainEvent((event) => {
+        burst.push(event);
+        flush ??= setTimeout(() => {
+          const events = burst;
+          burst = [];
+          flush = undefined;
+          push(toastsFromEvents(events));
+        }, BURST_MS);
+      });
+      return () => {
+        unsubscribe();
+        clearTimeout(flush);
+      };
     },
   };
 });

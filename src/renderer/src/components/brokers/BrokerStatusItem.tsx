@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import './brokers.css';
-import { MT5_STATE_LABEL, STATUS_BAR_POLL_MS, mt5Tone, useBrokersStore } from '../../stores/brokers-store';
+import { MT5_STATE_LABEL, mt5Tone, useBrokersStore } from '../../stores/brokers-store';
 import { useWorkspaceStore } from '../../stores/workspace-store';
 
 /** Status bar: "MT5 ● connected" / "MT5 ○ waiting" and the number of exchange accounts; a click opens Brokers. */
@@ -9,13 +9,13 @@ export function BrokerStatusItem() {
   const accounts = useBrokersStore((s) => s.accounts);
   const loaded = useBrokersStore((s) => s.accountsLoaded);
   const refreshAccounts = useBrokersStore((s) => s.refreshAccounts);
-  const pollMt5 = useBrokersStore((s) => s.pollMt5);
+  const watchBrokers = useBrokersStore((s) => s.watchBrokers);
   const open = useWorkspaceStore((s) => s.open);
 
   useEffect(() => {
     void refreshAccounts();
   }, [refreshAccounts]);
-  useEffect(() => pollMt5(STATUS_BAR_POLL_MS), [pollMt5]);
+  useEffect(() => watchBrokers(), [watchBrokers]);
 
   const tone = mt5 ? mt5Tone(mt5.state) : 'off';
   const synced = accounts.filter((a) => a.account_info.balance_synced_at !== null).length;

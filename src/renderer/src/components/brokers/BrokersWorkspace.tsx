@@ -10,15 +10,13 @@ import './brokers.css';
 export function BrokersWorkspace() {
   const accounts = useBrokersStore((s) => s.accounts);
   const refreshAccounts = useBrokersStore((s) => s.refreshAccounts);
-  const pollMt5 = useBrokersStore((s) => s.pollMt5);
   const [editingId, setEditingId] = useState<string | null>(null);
   const editing = editingId ? (accounts.find((a) => a.account_info.account_id === editingId) ?? null) : null;
 
   useEffect(() => {
     void refreshAccounts();
   }, [refreshAccounts]);
-  // The MT5 status every 2 s while this workspace is shown.
-  useEffect(() => pollMt5(), [pollMt5]);
+  // The MT5 status follows the event stream (the status bar's BrokerStatusItem watches it for the whole window).
 
   return (
     <div className="brokers" data-testid="brokers-workspace">

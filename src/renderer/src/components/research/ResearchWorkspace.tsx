@@ -1,4 +1,4 @@
-import { useResearchPolling } from '../../stores/research-polling';
+import { useResearchLive } from '../../stores/use-research-live';
 import { useResearchStore } from '../../stores/research-store';
 import '../trading/trading.css';
 import { BacktestForm } from './BacktestForm';
@@ -13,7 +13,7 @@ import './research.css';
  * middle; past runs underneath, two of which can be compared side by side.
  */
 export function ResearchWorkspace() {
-  useResearchPolling();
+  useResearchLive();
   const selected = useResearchStore((s) => s.selected);
   const selectedId = useResearchStore((s) => s.selectedId);
   const tab = useResearchStore((s) => s.tab);

@@ -17,7 +17,7 @@ export function ToastHost() {
   const openWorkspace = useWorkspaceStore((s) => s.open);
   const workspace = useWorkspaceStore((s) => s.active);
 
-  useEffect(() => useNotificationStore.getState().startPolling(), []);
+  useEffect(() => useNotificationStore.getState().listen(), []);
 
   return (
     <div className={`toasts ${workspace === 'trading' ? 'at-bottom-left' : 'at-bottom-right'}`} aria-live="polite" data-testid="toasts">

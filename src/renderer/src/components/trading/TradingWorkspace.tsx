@@ -1,4 +1,4 @@
-import { useTradingPolling } from '../../stores/use-trading-polling';
+import { useTradingLive } from '../../stores/use-trading-live';
 import { ChartPanel } from './ChartPanel';
 import { LivePanel } from './LivePanel';
 import { MarketWatch } from './MarketWatch';
@@ -11,7 +11,7 @@ import './trading.css';
  * live grids (tasks, positions, order journal, trades, engine events), like a terminal's toolbox.
  */
 export function TradingWorkspace() {
-  useTradingPolling();
+  useTradingLive();
   return (
     <div className="trade">
       <SessionBar />

@@ -1,0 +1,105 @@
+import { useEffect } from 'react';
+import type { DomainEventType } from '../../../shared/contract/events';
+import { onDomainEvent, onResync } from '../api/event-stream';
+import { LIVE, showTaskOnChart } from './chart-context';
+import { useChartStore } from './chart-store';
+import { useMarketWatchStore } from './market-watch-store';
+import { useTradingStore } from './trading-store';
+
+/** While a task runs, its market moves every bar: chart tail, quotes and floating P&L follow it this often. */
+export const MARKET_REFRESH_MS = 1_000;
+
+/** What the Trading workspace shows changes on these events: grids, chart markers and the market watch refetch. */
+export const TRADING_EVENTS: readonly DomainEventType[] = [
+  'OrderSubmitted', 'OrderFilled', 'OrderRejected', 'OrderDenied', 'OrderHeld', 'OrderUnknown', 'OrderResolved', 'DuplicateDecisionRefused',
+  'PositionOpened', 'PositionClosed', 'ProtectionFailed', 'RiskBreached',
+  'TaskStarted', 'TaskStopped', 'TaskPaused', 'TaskReconciled', 'TaskFailed', 'BrokerConnectionChanged',
+];
+
+/**
+ * Keeps the Trading workspace live while it is on screen: it refetches when the event stream says something changed
+ * (a fill, a closed position, a task starting or pausing, …), at once and at most one refetch in flight. The market
+ * itself (chart tail, quotes, floating P&L) moves with every bar while a task runs: that refresh runs only then, and
+ * only while the window is visible; an idle workspace sends nothing. Also picks what the chart shows when nothing
+ * (or another session's task) is.
+ */
+export function useTradingLive(): void {
+  useEffect(() => {
+    const trading = useTradingStore.getState();
+    if (!trading.catalogLoaded) void trading.loadCatalog();
+    void trading.refreshSessions();
+
+    let inFlight = false;
+    let again = false;
+    const refresh = async () => {
+      if (inFlight) {
+        again = true;
+        return;
+      }
+      inFlight = true;
+      try {
+        const t = useTradingStore.getState();
+        const watch = useMarketWatchStore.getState();
+        const timeframe = useChartStore.getState().ctx?.timeframe ?? '1M';
+        await Promise.all([
+          t.poll(),
+          useChartStore.getState().pollTail(),
+          t.pairs.length > 0 ? watch.poll(t.pairs.map((p) => p.symbol), timeframe) : undefined,
+        ]);
+      } finally {
+        inFlight = false;
+        if (again) {
+          again = false;
+          void refresh();
+        }
+      }
+    };
+    void refresh();
+
+    // The market refresh: only while some task of the session is live and the window is visible.
+    let marketTimer: ReturnType<typeof setInterval> | undefined;
+    const followMarket = () => {
+      const live = document.visibilityState === 'visible' && useTradingStore.getState().tasks.some(LIVE);
+      if (live && !marketTimer) marketTimer = setInterval(() => void refresh(), MARKET_REFRESH_MS);
+      if (!live && marketTimer) {
+        clearInterval(marketTimer);
+        marketTimer = undefined;
+      }
+    };
+    const offTasks = useTradingStore.subscribe((s, before) => s.tasks !== before.tasks && followMarket());
+    const offEvents = onDomainEvent(() => void refresh(), TRADING_EVENTS);
+    const offResync = onResync(() => void refresh());
+    const onVisible = () => {
+      followMarket();
+      if (document.visibilityState === 'visible') void refresh();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    followMarket();
+    return () => {
+      offTasks();
+      offEvents();
+      offResync();
+      clearInterval(marketTimer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, []);
+
+  // Default chart: the session's newest live task, else its newest task, else the first pair. A chart the trader
+  // picked stays unless its task left the session.
+  const sessionsLoaded = useTradingStore((s) => s.sessionsLoaded);
+  const sessionId = useTradingStore((s) => s.sessionId);
+  const loaded = useTradingStore((s) => s.lastPollAt !== null);
+  const tasks = useTradingStore((s) => s.tasks);
+  const firstPair = useTradingStore((s) => s.pairs[0]?.symbol);
+  useEffect(() => {
+    if (!sessionsLoaded || (sessionId && !loaded)) return;
+    const chart = useChartStore.getState();
+    const ctx = chart.ctx;
+    const stillValid = ctx && (ctx.taskId === null || tasks.some((t) => t.task_id === ctx.taskId));
+    if (ctx && !ctx.auto && stillValid) return;
+    const task = tasks.find(LIVE) ?? tasks[0];
+    if (task) showTaskOnChart(task, true);
+    else if (ctx && ctx.taskId !== null) chart.show({ symbol: ctx.symbol, timeframe: ctx.timeframe, taskId: null, until: null, auto: true });
+    else if (!ctx && firstPair) chart.show({ symbol: firstPair, timeframe: '1M', taskId: null, until: null, auto: true });
+  }, [sessionsLoaded, sessionId, loaded, tasks, firstPair]);
+}
