@@ -38,6 +38,11 @@ export interface SubmitOrder {
   exitReason?: ExitReason;
   /** Bar time (epoch ms) at which the strategy decided. */
   decidedAt: number;
+  /**
+   * The decision this order carries out: task, bar and intent (`<task>:<bar time>:open:BUY:0`, `…:close:<position>`).
+   * Unique in the journal, so one decision is never sent under two client order ids. None on a trader's manual order.
+   */
+  decisionKey?: string;
 }
 
 export interface Position {

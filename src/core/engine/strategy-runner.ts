@@ -1,7 +1,7 @@
 import { normalizeLots, type Instrument } from '../domain/instruments';
 import { positionPnl } from '../domain/position-pnl';
 import type { ClosedTrade, ExitReason, OrderFilled, Position, RiskDenial, Side, SubmitOrder } from '../domain/trading';
-import type { BarsView, OrderOptions, Strategy, StrategyContext, StrategySignal } from '../strategies/strategy';
+import type { BarsView, OrderOptions, PendingOpen, Strategy, StrategyContext, StrategySignal } from '../strategies/strategy';
 import type { OrderPolicy } from './order-policy';
 
 /** Where the runner's orders go: the simulated exchange in a backtest, the order manager (journal + broker) live. */
@@ -81,6 +81,8 @@ export class StrategyRunner implements StrategyContext {
   dryRun = false;
   /** Orders this runner routed that have neither filled nor been cancelled: client order id → position it closes. */
   private readonly outstanding = new Map<string, string | undefined>();
+  /** The opening orders among them, oldest first (what a strategy taking over after a restart must count). */
+  readonly pendingOpens: PendingOpen[] = [];
   /** Positions with a close order outstanding: a second close must not be sent (on a netting account or a spot
    * exchange it would open the opposite position). */
   private readonly closing = new Set<string>();
@@ -91,6 +93,8 @@ export class StrategyRunner implements StrategyContext {
   private lastTime = 0;
   private lastClose = Number.NaN;
   private seq = 0;
+  /** Opening decisions of the current bar per side: the intent part of their decision keys. */
+  private opensThisBar = { BUY: 0, SELL: 0 };
   /** Signals reported during the current bar, resolved by the orders that follow them. */
   private signals: RaisedSignal[] = [];
 
@@ -120,7 +124,11 @@ export class StrategyRunner implements StrategyContext {
   /** Call after the exchange processed bar `index` (fills, protection); runs risk checks, then the strategy. */
   onBar(bars: BarsView, index: number): void {
     const time = bars.time[index] as number;
-    if (time !== this.lastTime) this.seq = 0;
+    if (time !== this.lastTime) {
+      this.seq = 0;
+      this.opensThisBar.BUY = 0;
+      this.opensThisBar.SELL = 0;
+    }
     this.lastTime = time;
     this.lastClose = bars.close[index] as number;
     // Checked here, not in the callee: a call per bar with a double argument would box it (an allocation per bar).
@@ -168,6 +176,7 @@ export class StrategyRunner implements StrategyContext {
   applyFilled(fill: OrderFilled): void {
     // Only our own orders leave the outstanding set: a take-profit or stop close reported by the broker was never one.
     this.outstanding.delete(fill.clientOrderId);
+    if (fill.opens) this.forgetPendingOpen(fill.clientOrderId);
     if (!fill.opens) this.closing.delete(fill.positionId);
     if (fill.opens) {
       const protection = this.protectionOf.get(fill.clientOrderId);
@@ -195,6 +204,7 @@ export class StrategyRunner implements StrategyContext {
   applyCancelled(clientOrderId: string): void {
     const closes = this.outstanding.get(clientOrderId);
     this.outstanding.delete(clientOrderId);
+    this.forgetPendingOpen(clientOrderId);
     if (closes !== undefined) this.closing.delete(closes);
     this.protectionOf.delete(clientOrderId);
     this.manualPositions.delete(clientOrderId);
@@ -210,10 +220,21 @@ export class StrategyRunner implements StrategyContext {
     if (!this.manualPositions.delete(trade.positionId)) this.options.strategy.onClosed?.(trade, this);
   }
 
-  /** An order sent before a restart that has not filled yet: it still counts as pending. */
+  /**
+   * An order sent before a restart that has not filled yet: it still counts as pending, and an opening one is among
+   * the `pendingOpens` a strategy taking over its series counts with its positions.
+   */
   restoreOutstanding(order: SubmitOrder): void {
+    if (this.outstanding.has(order.clientOrderId)) return;
     this.outstanding.set(order.clientOrderId, order.closesPositionId);
     if (order.closesPositionId !== undefined) this.closing.add(order.closesPositionId);
+    else this.pendingOpens.push({ clientOrderId: order.clientOrderId, side: order.side, lots: order.lots });
+  }
+
+  private forgetPendingOpen(clientOrderId: string): void {
+    if (this.pendingOpens.length === 0) return;
+    const index = this.pendingOpens.findIndex((o) => o.clientOrderId === clientOrderId);
+    if (index !== -1) this.pendingOpens.splice(index, 1);
   }
 
   /** Positions restored from the broker after a restart, before the first bar. */
@@ -255,6 +276,7 @@ export class StrategyRunner implements StrategyContext {
       reason: note ?? reason,
       exitReason: reason,
       decidedAt: this.lastTime,
+      decisionKey: this.decisionKey(`close:${position.id}`),
     });
   }
 
@@ -327,6 +349,8 @@ export class StrategyRunner implements StrategyContext {
       magic: this.options.magic,
       reason: options?.reason ?? `${side} signal`,
       decidedAt: this.lastTime,
+      // A trader's manual order (its own id) is not a decision of the strategy on a bar: it has no decision key.
+      ...(options?.clientOrderId === undefined ? { decisionKey: this.decisionKey(`open:${side}:${this.opensThisBar[side]++}`) } : {}),
     });
     return clientOrderId;
   }
@@ -371,8 +395,14 @@ export class StrategyRunner implements StrategyContext {
       return;
     }
     this.outstanding.set(order.clientOrderId, order.closesPositionId);
+    if (order.closesPositionId === undefined) this.pendingOpens.push({ clientOrderId: order.clientOrderId, side: order.side, lots: order.lots });
     this.options.onEvent?.({ type: 'OrderSubmitted', order });
     this.options.router.submit(order, this.lastTime, this.lastClose);
+  }
+
+  /** (task, bar, intent): the same decision on the same bar gives the same key, whatever client order id it got. */
+  private decisionKey(intent: string): string {
+    return `${this.options.taskId}:${this.lastTime}:${intent}`;
   }
 
   private nextOrderId(): string {

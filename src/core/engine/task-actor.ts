@@ -10,6 +10,7 @@ import { DomainError } from '../../shared/contract/errors';
 import { BarBuffer } from './bar-buffer';
 import { manualLotsProblem, marketClosedReason } from './manual-order';
 import { StrategyRunner, type AccountRules, type EngineEvent, type RaisedSignal } from './strategy-runner';
+import { testFaults } from './test-faults';
 
 /** A domain event of this task (core/domain/domain-events.ts); stored in the bar's transaction, so it carries its id. */
 export type ActorEvent = PublishedEvent & { taskId: number };
@@ -61,6 +62,12 @@ export class TaskActor {
   /** Set while the broker's link is down or being reconciled: the strategy still sees bars but sends nothing. */
   private holdReason: string | null = null;
   private readonly simulated: SimulatedBroker | undefined;
+  /** Orders of the last bar found journaled but never sent at reconcile (real brokers); see sendUnsentIfCurrent. */
+  private unsent: SubmitOrder[] = [];
+  /** Orders sent whose answer was lost (real brokers): resolved with the broker before the strategy decides again. */
+  private readonly unresolved = new Map<string, SubmitOrder>();
+  /** Set for a bar that arrived while such an order could not be resolved: its decisions are held, not sent. */
+  private unknownHold: string | null = null;
   /** Manual closes waiting for their position's close: position id → resolve. */
   private readonly closeWaiters = new Map<string, (trade: ClosedTrade) => void>();
   lastBar: Candle | undefined;
@@ -126,6 +133,7 @@ export class TaskActor {
     }
     this.runner.dryRun = false;
     this.lastBar = history.at(-1);
+    reconciled.push(...(await this.sendUnsentIfCurrent()));
     const resumeAfter = this.task.lastBarTime ?? this.lastBar?.time ?? null;
     this.subscription = feed.subscribe(this.task.pair, this.task.timeframe, resumeAfter, (bar) => this.onBar(bar));
     return { reconciled };
@@ -149,10 +157,16 @@ export class TaskActor {
     const answers = new Map<string, Awaited<ReturnType<ExecutionClient['findOrder']>>>();
     for (const entry of open) answers.set(entry.clientOrderId, this.simulated ? this.simulated.findOrderNow(entry.clientOrderId) : await execution.findOrder(entry.clientOrderId));
     const held = this.simulated ? this.simulated.positionsNow(taskId) : await execution.positions(taskId);
+    const decisionBar = this.lastBar?.time ?? this.task.lastBarTime;
     repo.transaction(() => {
       for (const entry of open) {
         const known = answers.get(entry.clientOrderId);
-        if (!known) {
+        if (!known && !this.simulated && entry.decidedAt === decisionBar) {
+          // Journaled on the last bar the task processed, then the app stopped before sending it: the decision is
+          // still current if no newer bar has closed since (checked before it is sent, once, under the same id).
+          this.runner.restoreOutstanding(entry);
+          this.unsent.push(entry);
+        } else if (!known) {
           repo.setJournalStatus(entry.clientOrderId, 'cancelled', { error: 'never reached the broker before the app stopped; not sent late' });
           notes.push(`${entry.clientOrderId}: never reached the broker; cancelled`);
         } else if (known.status === 'filled') {
@@ -174,18 +188,59 @@ export class TaskActor {
       this.runner.positions.splice(0, this.runner.positions.length);
       for (const position of held) {
         repo.upsertPosition(position);
-        this.runner.restorePosition(position);
+        if (!testFaults.skipRestorePosition) this.runner.restorePosition(position);
       }
       if (notes.length) {
         repo.recordEvent({ type: 'TaskReconciled', severity: 'warning', taskId: this.task.id, code: 'RECONCILED', message: notes.join('; ') });
       }
     });
+    // After a reconnect (the task is live) the unsent orders of the current bar go now; at start, after the warm-up.
+    if (this.subscription) notes.push(...(await this.sendUnsentIfCurrent()));
+    return notes;
+  }
+
+  /**
+   * Orders journaled on the task's last bar that never reached the broker (the app stopped, or the link dropped,
+   * between the journal commit and the send): sent now under their journaled client order id if that bar is still
+   * the latest closed one at the broker, else cancelled — a decision is never carried out on a later market.
+   */
+  private async sendUnsentIfCurrent(): Promise<string[]> {
+    const unsent = this.unsent;
+    this.unsent = [];
+    if (unsent.length === 0) return [];
+    const { feed, repo } = this.deps;
+    const { pair, timeframe } = this.task;
+    let latest: number | undefined;
+    try {
+      latest = (feed.fetchHistory ? await feed.fetchHistory(pair, timeframe, null, 1) : feed.history(pair, timeframe, null, 1)).at(-1)?.time;
+    } catch {
+      latest = undefined;
+    }
+    const notes: string[] = [];
+    for (const entry of unsent) {
+      if (latest !== undefined && latest === entry.decidedAt) {
+        notes.push(`${entry.clientOrderId}: journaled on the current bar but never sent; sent now`);
+        await this.transmit(entry);
+        continue;
+      }
+      this.record(() => {
+        repo.setJournalStatus(entry.clientOrderId, 'cancelled', { error: 'never reached the broker before the app stopped; its bar has passed, not sent late' });
+        this.runner.applyCancelled(entry.clientOrderId);
+      });
+      notes.push(`${entry.clientOrderId}: never reached the broker and its bar has passed; cancelled`);
+    }
+    if (notes.length) this.record(() => this.emit({ type: 'TaskReconciled', severity: 'warning', code: 'RECONCILED', message: notes.join('; ') }));
     return notes;
   }
 
   private async onBar(bar: Candle): Promise<void> {
     if (this.stopped) return;
     const { repo } = this.deps;
+    // An order whose outcome is unknown is settled with the broker first: the strategy must not decide on a book
+    // that may be missing it. If the broker still cannot tell, this bar's decisions are held (not sent).
+    const undecided = this.unresolved.size > 0 ? await this.resolveAllUnknown() : 0;
+    if (this.stopped) return;
+    this.unknownHold = undecided > 0 ? `${undecided} order(s) with an unknown outcome are not resolved with the broker yet` : null;
     try {
       repo.transaction(() => {
         const i = this.bars.push(bar);
@@ -315,13 +370,27 @@ export class TaskActor {
   /** Journal first, then the broker: an order the app decided is on disk before it can reach the market. */
   private send(order: SubmitOrder): void {
     const { repo } = this.deps;
-    if (this.holdReason) {
+    const hold = this.holdReason ?? this.unknownHold;
+    if (hold) {
       this.runner.applyCancelled(order.clientOrderId);
-      this.emit({ type: 'OrderHeld', severity: 'warning', code: 'BROKER_NOT_READY', message: `${order.side} ${order.lots} ${order.symbol} not sent: ${this.holdReason}` });
+      this.emit({ type: 'OrderHeld', severity: 'warning', code: 'BROKER_NOT_READY', message: `${order.side} ${order.lots} ${order.symbol} not sent: ${hold}` });
       return;
     }
     const existing = repo.findJournalEntry(order.clientOrderId);
     if (existing && existing.status !== 'journaled' && existing.status !== 'unknown') return;
+    if (!existing && order.decisionKey !== undefined) {
+      // One decision, one order: the same (task, bar, intent) already journaled under another id is refused, not sent.
+      const decided = repo.findJournalByDecision(order.decisionKey);
+      if (decided) {
+        this.runner.applyCancelled(order.clientOrderId);
+        this.emit({
+          type: 'DuplicateDecisionRefused', severity: 'critical', code: 'DUPLICATE_DECISION',
+          message: `${order.side} ${order.lots} ${order.symbol} (${order.reason}) not sent: decision ${order.decisionKey} was already journaled as ${decided.clientOrderId} (${decided.status})`,
+          data: { decisionKey: order.decisionKey, clientOrderId: order.clientOrderId, journaledAs: decided.clientOrderId },
+        });
+        return;
+      }
+    }
     if (!existing) repo.journalIntent(order);
     if (!this.simulated) {
       this.outbox.push(order);
@@ -332,25 +401,38 @@ export class TaskActor {
 
   /** Real brokers: sends a journaled order and records the answer; a lost answer is resolved by asking, later. */
   private async transmit(order: SubmitOrder): Promise<void> {
+    testFaults.atSendPoint('after-journal');
     let outcome: Awaited<ReturnType<ExecutionClient['submit']>>;
     try {
       outcome = await this.deps.execution.submit(order);
     } catch (error) {
       outcome = { status: 'unknown', reason: (error as Error).message };
     }
+    testFaults.atSendPoint('after-answer');
     this.record(() => this.applyOutcome(order, outcome));
-    if (outcome.status === 'unknown') setTimeout(() => void this.resolveUnknown(order), UNKNOWN_RESOLVE_DELAY_MS).unref?.();
+    if (outcome.status === 'unknown') {
+      this.unresolved.set(order.clientOrderId, order);
+      setTimeout(() => void this.resolveUnknown(order), UNKNOWN_RESOLVE_DELAY_MS).unref?.();
+    }
   }
 
+  /** Asks the broker about every order whose answer was lost; returns how many it still could not tell. */
+  private async resolveAllUnknown(): Promise<number> {
+    for (const order of [...this.unresolved.values()]) await this.resolveUnknown(order, 0);
+    return this.unresolved.size;
+  }
+
+  /** `attempt` 0: one question now (before a bar), no retry scheduled. */
   private async resolveUnknown(order: SubmitOrder, attempt = 1): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || !this.unresolved.has(order.clientOrderId)) return;
     let known: Awaited<ReturnType<ExecutionClient['findOrder']>>;
     try {
       known = await this.deps.execution.findOrder(order.clientOrderId);
     } catch {
-      if (attempt < 10) setTimeout(() => void this.resolveUnknown(order, attempt + 1), UNKNOWN_RESOLVE_DELAY_MS * attempt).unref?.();
+      if (attempt > 0 && attempt < 10) setTimeout(() => void this.resolveUnknown(order, attempt + 1), UNKNOWN_RESOLVE_DELAY_MS * attempt).unref?.();
       return;
     }
+    if (!this.unresolved.delete(order.clientOrderId)) return;
     this.record(() => {
       if (!known) {
         // The broker never received it: the decision belonged to a bar that has passed, so it is not sent late.
@@ -425,6 +507,7 @@ export class TaskActor {
 
   private onFilled(fill: OrderFilled): void {
     const { repo } = this.deps;
+    this.unresolved.delete(fill.clientOrderId);
     if (repo.findJournalEntry(fill.clientOrderId)) {
       repo.setJournalStatus(fill.clientOrderId, 'filled', { fillPrice: fill.price, filledAt: fill.time });
     }
@@ -449,6 +532,7 @@ export class TaskActor {
   }
 
   private onCancelled(clientOrderId: string, reason: string): void {
+    this.unresolved.delete(clientOrderId);
     if (this.deps.repo.findJournalEntry(clientOrderId)) this.deps.repo.setJournalStatus(clientOrderId, 'cancelled', { error: reason });
     this.runner.applyCancelled(clientOrderId);
   }

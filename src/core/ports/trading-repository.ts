@@ -78,6 +78,8 @@ export interface TradingRepository {
   setTaskLastBar(id: number, time: number): void;
 
   findJournalEntry(clientOrderId: string): JournalEntry | undefined;
+  /** The order journaled for a decision (task, bar, intent: SubmitOrder.decisionKey), if any. */
+  findJournalByDecision(decisionKey: string): JournalEntry | undefined;
   /** Writes the intent BEFORE it is sent. */
   journalIntent(order: SubmitOrder): void;
   setJournalStatus(clientOrderId: string, status: OrderStatus, details?: { brokerOrderId?: string | null; fillPrice?: number; filledAt?: number; error?: string }): void;

@@ -193,8 +193,8 @@ class GoldBuyDip implements Strategy {
       if (ctx.positions.length === 0 && ctx.pendingOrders === 0) this.endSeries(index);
       else return this.manageSeries(close, ctx);
     }
-    if (ctx.positions.length > 0) {
-      // Positions restored after a restart: they are this task's series; take them over.
+    if (ctx.positions.length > 0 || ctx.pendingOpens.length > 0) {
+      // Positions and opening orders in flight restored after a restart: they are this task's series; take it over.
       this.adopt(ctx);
       return this.manageSeries(close, ctx);
     }
@@ -232,17 +232,25 @@ class GoldBuyDip implements Strategy {
     this.nextGridLevel = spacing === undefined ? null : lastEntryPrice - this.side * spacing;
   }
 
+  /**
+   * Takes over the series after a restart. Every trade of it counts against max_grid_trades: the positions held AND
+   * the opening orders still in flight (journaled and sent, not filled yet) — counting only the positions would
+   * send the in-flight grid trade a second time.
+   */
   private adopt(ctx: StrategyContext): void {
     const first = ctx.positions[0];
     const last = ctx.positions[ctx.positions.length - 1];
-    if (!first || !last) return;
-    this.side = first.side === 'BUY' ? 1 : -1;
-    this.trades = ctx.positions.length;
-    this.baseLots = first.lots;
+    const firstPending = ctx.pendingOpens[0];
+    const side = first?.side ?? firstPending?.side;
+    if (side === undefined) return;
+    this.side = side === 'BUY' ? 1 : -1;
+    this.trades = ctx.positions.length + ctx.pendingOpens.length;
+    this.baseLots = first?.lots ?? firstPending?.lots ?? this.c.lotSize;
     this.gridBlocked = false;
     this.closingReason = null;
     this.tpHit = false;
-    this.refreshSeries(last.entryPrice, ctx);
+    // With only an entry in flight, its fill (onFilled) sets the take-profit and the next grid level.
+    if (last) this.refreshSeries(last.entryPrice, ctx);
   }
 
   onClosed(trade: ClosedTrade): void {

@@ -90,6 +90,8 @@ class SimpleMa implements Strategy {
     if (index < this.next) this.restart();
     while (this.next <= index) this.feed(bars, this.next++);
     const close = bars.close[index] as number;
+    // A position the broker holds that this object never saw fill (restored after a restart): it is ours; take it over.
+    if (this.positionId === null && ctx.positions.length > 0) this.adopt(ctx);
     if (this.trailing && this.side !== 0 && this.positionId !== null) this.trail(close, ctx);
 
     let dir: 1 | -1;
@@ -98,7 +100,10 @@ class SimpleMa implements Strategy {
     else return;
     if (ctx.pendingOrders > 0 || dir === this.side) return;
 
-    if (this.positionId !== null) ctx.close(this.positionId, 'signal', dir === 1 ? 'fast MA crossed above slow: reverse' : 'fast MA crossed below slow: reverse');
+    const why = dir === 1 ? 'fast MA crossed above slow: reverse' : 'fast MA crossed below slow: reverse';
+    // One position at a time; should more be held (restored from an older run), a reversal closes them all.
+    if (ctx.positions.length > 1) for (const p of [...ctx.positions]) ctx.close(p.id, 'signal', why);
+    else if (this.positionId !== null) ctx.close(this.positionId, 'signal', why);
     const lots = this.riskPct > 0 ? floorLots(this.instrument, riskLotsForStop(this.instrument, ctx.capital, this.riskPct, this.stopPips, close)) : this.lotSize;
     const options = {
       takeProfit: this.tpDistance > 0 ? roundPrice(this.instrument, close + dir * this.tpDistance) : null,
@@ -126,6 +131,20 @@ class SimpleMa implements Strategy {
     this.takeProfit = this.tpDistance > 0 ? roundPrice(this.instrument, fill.price + dir * this.tpDistance) : null;
     this.stopLoss = this.slDistance > 0 ? roundPrice(this.instrument, fill.price - dir * this.slDistance) : null;
     ctx.setProtection(fill.positionId, this.takeProfit, this.stopLoss);
+  }
+
+  /**
+   * Takes over the newest position restored after a restart (its opening fill happened before this object existed).
+   * An opening order still in flight needs nothing: its fill arrives through onFilled.
+   */
+  private adopt(ctx: StrategyContext): void {
+    const p = ctx.positions[ctx.positions.length - 1];
+    if (!p) return;
+    this.positionId = p.id;
+    this.side = p.side === 'BUY' ? 1 : -1;
+    this.takeProfit = p.takeProfit;
+    this.stopLoss = p.stopLoss;
+    this.bestClose = p.entryPrice;
   }
 
   onClosed(trade: ClosedTrade): void {

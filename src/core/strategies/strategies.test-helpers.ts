@@ -3,7 +3,7 @@ import type { ClosedTrade, ExitReason, OrderFilled, Position, Side, SubmitOrder 
 import { backtestStrategy, type StrategyBacktestOptions } from '../backtest/backtest.test-helpers';
 import type { EngineEvent } from '../engine/strategy-runner';
 import { resolveConfig, type ResolvedConfig } from './params';
-import type { BarsView, OrderOptions, StrategyContext, StrategyDefinition, StrategySignal } from './strategy';
+import type { BarsView, OrderOptions, PendingOpen, StrategyContext, StrategyDefinition, StrategySignal } from './strategy';
 
 /** Test helpers for the built-in strategies: synthetic bars, a backtest that records its events, plain-loop references. */
 
@@ -131,6 +131,7 @@ export class FakeContext implements StrategyContext {
   taskId = 'fake';
   magic = 1;
   pendingOrders = 0;
+  pendingOpens: PendingOpen[] = [];
   positions: Position[] = [];
   floating = 0;
   readonly orders: { side: Side; lots: number; options?: OrderOptions }[] = [];

@@ -48,6 +48,13 @@ export interface StrategySignal {
   filtered?: string;
 }
 
+/** An opening order in flight: sent (or restored after a restart), neither filled nor cancelled yet. */
+export interface PendingOpen {
+  clientOrderId: string;
+  side: Side;
+  lots: number;
+}
+
 export interface StrategyContext {
   readonly taskId: string;
   readonly instrument: Instrument;
@@ -58,6 +65,11 @@ export interface StrategyContext {
   readonly positions: readonly Position[];
   /** Orders sent but not filled yet (they fill at the next bar's open by default). */
   readonly pendingOrders: number;
+  /**
+   * The opening orders among them, oldest first. After a restart these are the journaled orders the broker holds
+   * unfilled: a strategy that takes over its state then (a grid series) counts them with its positions.
+   */
+  readonly pendingOpens: readonly PendingOpen[];
   /** Floating result of the open positions at the last close, account currency. */
   floatingPnl(): number;
   /** Market orders. Return the client order id, or undefined when the risk engine denied it (the denial is an event). */

@@ -8,6 +8,7 @@ import { accountsMigration } from './migrations/006-accounts';
 import { taskBrokerMigration } from './migrations/007-task-broker';
 import { researchMigration } from './migrations/008-research';
 import { signalsPaperMigration } from './migrations/009-signals-paper';
+import { journalDecisionKeysMigration } from './migrations/010-journal-decision-keys';
 import { identityMigration } from './migrations/011-identity';
 
 export interface Migration {
@@ -110,5 +111,6 @@ export const migrations: readonly Migration[] = [
   taskBrokerMigration,
   researchMigration,
   signalsPaperMigration,
+  journalDecisionKeysMigration,
   identityMigration,
 ];

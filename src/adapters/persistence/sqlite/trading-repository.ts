@@ -21,7 +21,7 @@ interface JournalRow {
   client_order_id: string; task_id: number; symbol: string; side: 'BUY' | 'SELL'; lots: number; closes_position_id: string | null;
   take_profit: number | null; stop_loss: number | null; magic: number; reason: string; exit_reason: string | null; decided_at: number;
   status: OrderStatus; broker_order_id: string | null; fill_price: number | null; filled_at: number | null; error: string | null;
-  created_at: string;
+  created_at: string; decision_key: string | null;
 }
 interface PositionRow {
   id: string; task_id: number; symbol: string; side: 'BUY' | 'SELL'; lots: number; entry_price: number; entry_time: number;
@@ -69,6 +69,7 @@ const journalOf = (r: JournalRow): JournalEntry => ({
   reason: r.reason,
   ...(r.exit_reason !== null ? { exitReason: r.exit_reason as NonNullable<SubmitOrder['exitReason']> } : {}),
   decidedAt: r.decided_at,
+  ...(r.decision_key !== null ? { decisionKey: r.decision_key } : {}),
   status: r.status,
   brokerOrderId: r.broker_order_id,
   fillPrice: r.fill_price,
@@ -118,10 +119,11 @@ export function createSqliteTradingRepository(db: SqliteDatabase, clock: Clock):
     setTaskStatus: db.prepare('UPDATE trading_tasks SET status = ?, status_reason = ?, stopped_at = ? WHERE id = ?'),
     setTaskLastBar: db.prepare('UPDATE trading_tasks SET last_bar_time = ? WHERE id = ?'),
     journalEntry: db.prepare<[string], JournalRow>('SELECT * FROM order_journal WHERE client_order_id = ?'),
+    journalByDecision: db.prepare<[string], JournalRow>('SELECT * FROM order_journal WHERE decision_key = ?'),
     journalIntent: db.prepare(
       `INSERT INTO order_journal (client_order_id, task_id, symbol, side, lots, closes_position_id, take_profit, stop_loss, magic, reason,
-         exit_reason, decided_at, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'journaled', ?, ?)`,
+         exit_reason, decided_at, decision_key, status, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'journaled', ?, ?)`,
     ),
     setJournalStatus: db.prepare(
       `UPDATE order_journal SET status = ?, broker_order_id = coalesce(?, broker_order_id), fill_price = coalesce(?, fill_price),
@@ -243,11 +245,15 @@ export function createSqliteTradingRepository(db: SqliteDatabase, clock: Clock):
       const row = q.journalEntry.get(clientOrderId);
       return row && journalOf(row);
     },
+    findJournalByDecision(decisionKey) {
+      const row = q.journalByDecision.get(decisionKey);
+      return row && journalOf(row);
+    },
     journalIntent(o) {
       const t = now();
       q.journalIntent.run(
         o.clientOrderId, Number(o.taskId), o.symbol, o.side, o.lots, o.closesPositionId ?? null, o.takeProfit ?? null, o.stopLoss ?? null,
-        o.magic, o.reason, o.exitReason ?? null, o.decidedAt, t, t,
+        o.magic, o.reason, o.exitReason ?? null, o.decidedAt, o.decisionKey ?? null, t, t,
       );
     },
     setJournalStatus(clientOrderId, status, details = {}) {
