@@ -85,7 +85,8 @@ export const useNotificationStore = create<NotificationState>()((set, get) => {
           const events = burst;
           burst = [];
           flush = undefined;
-          push(toastsFromEvents(events));
+          const trading = useTradingStore.getState();
+          push(toastsFromEvents(events, { symbolOf: (taskId) => trading.tasks.find((t) => t.task_id === taskId)?.pair, feedBarsPerSecond: trading.feedSpeed }));
         }, BURST_MS);
       });
       return () => {
