@@ -203,6 +203,9 @@ const cases: Case[] = [
   ['identity.createApiKey', { name: 'x' }],
   ['identity.revokeApiKey', { key_id: 'key_nope' }],
   ['identity.pendingResets', {}],
+  ['export.trades', {}],
+  ['export.journal', { task_id: 1 }],
+  ['export.backtestTrades', { id: 999 }],
 ];
 
 const VOLATILE = new Set(['token_file', 'created_at', 'updated_at', 'started_at', 'stopped_at', 'time', 'session_id', 'recorded_at', 'timestamp']);
@@ -251,7 +254,7 @@ async function viaHttp(name: ProcedureName, input: unknown): Promise<CallResult>
   const request = toHttpRequest(route, input as Record<string, unknown>);
   const res = await fetch(`${server.url}${request.url}`, {
     method: request.method,
-    headers: { authorization: `Bearer ${server.token}`, ...(request.body ? { 'content-type': 'application/json' } : {}) },
+    headers: { authorization: `Bearer ${server.token}`, accept: 'application/json', ...(request.body ? { 'content-type': 'application/json' } : {}) },
     ...(request.body ? { body: JSON.stringify(request.body) } : {}),
   });
   const text = await res.text(); // 204 No Content has no body

@@ -164,6 +164,15 @@ describe('identity over HTTP: every documented sign-in on one account store', ()
     expect(write.status).toBe(403);
     expect(write.body.error).toMatch(/exporter.*"write"/);
 
+    // The exporter's own permission: CSV files of trades and the journal (a viewer is refused them).
+    const csv = await fetch(`${server.url}/api/export/journal.csv`, { headers: { 'x-api-key': key } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="journal.csv"');
+    expect((await csv.text()).split('\r\n')[0]).toBe('id,time,type,severity,task_id,code,message');
+    const trades = await raw('GET', '/api/export/trades.csv', { headers: { 'x-api-key': key, accept: 'application/json' } });
+    expect(trades.body.data).toMatchObject({ filename: 'trades.csv', content_type: 'text/csv', rows: 0 });
+
     let last = read;
     for (let i = 0; i < 60 && last.status !== 429; i++) last = await raw('GET', '/api/capital/portfolios', { headers: { 'x-api-key': key } });
     expect(last.status).toBe(429);

@@ -9,11 +9,13 @@ import { createAccountHandlers, type AccountHandlerDeps } from './account-handle
 import { createCapitalHandlers } from './capital-handlers';
 import { createMarketHandlers } from './market-handlers';
 import { createMt5Handlers, type Mt5HandlerDeps } from './mt5-handlers';
+import { requireOwner } from './require-owner';
 import { createResearchHandlers, type ResearchHandlerDeps } from './research-handlers';
 import { createTradingHandlers, type TradingHandlerDeps } from './trading-handlers';
 import { createSignalHandlers, type SignalHandlerDeps } from './signal-handlers';
 import { createPaperTradingHandlers, type PaperTradingHandlerDeps } from './paper-trading-handlers';
 import { createIdentityHandlers } from './identity-handlers';
+import { createExportHandlers } from './export-handlers';
 import type { IdentityService } from '../identity/identity-service';
 
 export interface ApiDependencies {
@@ -40,7 +42,7 @@ export interface ApiDependencies {
 /** The ONE implementation of the contract. HTTP, IPC and tests all call these same functions. */
 export function createApiHandlers(deps: ApiDependencies): Handlers {
   const startedAt = deps.clock.now().getTime();
-  return {
+  const handlers: Omit<Handlers, 'export.trades' | 'export.backtestTrades' | 'export.journal'> = {
     'system.health': () => {
       const now = deps.clock.now();
       return {
@@ -50,7 +52,8 @@ export function createApiHandlers(deps: ApiDependencies): Handlers {
         time: now.toISOString(),
       };
     },
-    'system.rotateApiToken': () => {
+    'system.rotateApiToken': (_input, caller) => {
+      requireOwner(caller, 'rotate the local API token');
       deps.apiToken.rotate();
       return { rotated: true as const, token_file: 'api-token', print_with: 'npm run -s token' };
     },
@@ -66,4 +69,6 @@ export function createApiHandlers(deps: ApiDependencies): Handlers {
     ...createResearchHandlers(deps.research),
     ...createIdentityHandlers({ identity: deps.identity, clock: deps.clock }),
   };
+  // Exports read through the same views the screens use.
+  return { ...handlers, ...createExportHandlers(handlers) };
 }

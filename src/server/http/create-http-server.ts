@@ -265,6 +265,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
             // A browser that rotated the token keeps its own sign-in (a fresh cookie); every other one is signed out.
             if (name === 'system.rotateApiToken' && presentedToken(request.headers) === undefined) reply.header('Set-Cookie', sessionCookie());
             if (route.status === 204) return reply.code(204).send();
+            // A file: text/csv unless the client asked for JSON (the typed client does; curl and a link get the file).
+            if (route.download === 'csv' && !(request.headers.accept ?? '').includes('application/json')) {
+              const file = result.data as { filename: string; csv: string };
+              return reply
+                .type('text/csv; charset=utf-8')
+                .header('Content-Disposition', `attachment; filename="${file.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
+                .send(file.csv);
+            }
             return reply.code(route.status ?? 200).send(successEnvelope(route.envelope, result.message, result.data));
           }
           return reply

@@ -11,6 +11,7 @@ import * as signals from './signals';
 import * as paperTrading from './paper-trading';
 import * as customStrategies from './custom-strategies';
 import * as identity from './identity';
+import * as exports from './exports';
 import type { Caller } from './access';
 import type { Procedure } from './procedure';
 
@@ -127,6 +128,9 @@ export const procedures = {
   'identity.createApiKey': identity.createApiKey,
   'identity.revokeApiKey': identity.revokeApiKey,
   'identity.pendingResets': identity.pendingResets,
+  'export.trades': exports.exportTrades,
+  'export.backtestTrades': exports.exportBacktestTrades,
+  'export.journal': exports.exportJournal,
 } as const satisfies Record<string, Procedure>;
 
 export type Procedures = typeof procedures;

@@ -115,6 +115,9 @@ export const PROCEDURE_PERMISSIONS = {
   'identity.createApiKey': 'signed-in',
   'identity.revokeApiKey': 'signed-in',
   'identity.pendingResets': 'users',
+  'export.trades': 'export',
+  'export.backtestTrades': 'export',
+  'export.journal': 'export',
 } as const satisfies Record<ProcedureName, RequiredPermission>;
 
 export function permissionOf(name: ProcedureName): RequiredPermission {

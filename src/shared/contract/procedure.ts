@@ -23,6 +23,8 @@ export interface HttpRoute {
   public?: boolean;
   /** HTTP status of a success (default 200): 201 Created, 204 No Content (sent without a body). */
   status?: 200 | 201 | 204;
+  /** The answer is a file: its `csv` field is sent as text/csv with its `filename` (IPC callers get the JSON). */
+  download?: 'csv';
 }
 
 export interface Procedure<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
