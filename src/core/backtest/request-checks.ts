@@ -1,7 +1,8 @@
 import type { CreateBacktestInput } from '../../shared/contract/backtest';
 import { DomainError, type ErrorDetail } from '../../shared/contract/errors';
 import { TIMEFRAME_MS, type Timeframe } from '../domain/candles';
-import { builtinInstrument, quoteToAccountRate } from '../domain/instruments';
+import { ACCOUNT_CURRENCY, accountRate } from '../domain/account-currency';
+import { builtinInstrument } from '../domain/instruments';
 import { resolveConfig, type ConfigResolution } from '../strategies/params';
 import type { StrategyDefinition } from '../strategies/strategy';
 import type { CandleCache } from './candle-cache';
@@ -49,8 +50,11 @@ export function checkBacktestRequest(input: Omit<CreateBacktestInput, 'name'>, c
       problems.push({ path: `symbols.${k}`, message: `No instrument data for ${symbol}: its point, lot and contract sizes are unknown` });
       return;
     }
-    if (quoteToAccountRate(instrument, 'USD', 1) === undefined) {
-      problems.push({ path: `symbols.${k}`, message: `${symbol} is quoted in ${instrument.quoteCurrency}: its P&L cannot be converted to USD without a ${instrument.quoteCurrency}USD series` });
+    if (accountRate(instrument, 1) === undefined) {
+      problems.push({
+        path: `symbols.${k}`,
+        message: `${symbol} is quoted in ${instrument.quoteCurrency}: its P&L cannot be converted to ${ACCOUNT_CURRENCY} without a ${instrument.quoteCurrency}${ACCOUNT_CURRENCY} series`,
+      });
       return;
     }
     const coverage = coverageProblem(cache, symbol, timeframe, input.timeframe, input.start_date, input.end_date);
