@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemorySecretStore } from '../kit/exchange-emulator/memory-secret-store';
 import { startTestServer, type TestServer } from '../kit/server';
 
 /**
@@ -252,7 +253,8 @@ describe('which MetaTrader terminal /api/mt5/connect may start', () => {
     mkdirSync(join(root, 'MetaTrader 5'));
     writeFileSync(allowedExe, `#!/bin/sh\necho "$@" > "${marker}"\n`);
     chmodSync(allowedExe, 0o755);
-    mt5 = await startTestServer({ dataDir, context: { mt5: { platform: 'win32', env: { APPDATA: join(root, 'AppData') } } } });
+    // Users sign in with JWTs whose key lives in the keychain: a memory store here.
+    mt5 = await startTestServer({ dataDir, context: { secrets: new MemorySecretStore(), mt5: { platform: 'win32', env: { APPDATA: join(root, 'AppData') } } } });
   });
   afterAll(async () => mt5?.stop());
 
@@ -273,6 +275,27 @@ describe('which MetaTrader terminal /api/mt5/connect may start', () => {
     const res = await mt5.call('PUT', '/api/mt5/terminals', { allowed: ['/bin/sh'] });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ success: false, code: 'VALIDATION_FAILED', error: expect.stringContaining('terminal64.exe') });
+  });
+
+  it('lets only the owner (the local token, the app) set the allow-list or rotate the token: an admin user gets a 403', async () => {
+    const created = await mt5.call('POST', '/api/identity/users', { username: 'ada_admin', email: 'ada@example.com', password: 'Admin-Pass-123', role: 'admin' });
+    expect(created.status).toBe(201);
+    const login = await fetch(`${mt5.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ada_admin', password: 'Admin-Pass-123' }),
+    });
+    const loggedIn = (await login.json()) as { access_token: string };
+    expect(loggedIn).toMatchObject({ access_token: expect.any(String) });
+    const adminToken = loggedIn.access_token;
+    const asAdmin = { authorization: `Bearer ${adminToken}` };
+    expect((await mt5.call('GET', '/api/mt5/terminals', undefined, asAdmin)).status).toBe(200);
+    const allow = await mt5.call('PUT', '/api/mt5/terminals', { allowed: [allowedExe] }, asAdmin);
+    expect(allow.status).toBe(403);
+    expect(allow.body).toMatchObject({ code: 'FORBIDDEN', error: expect.stringContaining('Only the desktop owner') });
+    const tokenBefore = mt5.apiToken.current();
+    expect((await mt5.call('POST', '/api/token/rotate', {}, asAdmin)).status).toBe(403);
+    expect(mt5.apiToken.current()).toBe(tokenBefore);
   });
 
   it.skipIf(process.platform === 'win32')('starts an allow-listed terminal64.exe', async () => {

@@ -1,4 +1,5 @@
 import { DomainError } from '../../shared/contract/errors';
+import { requireOwner } from './require-owner';
 import type { Handlers } from '../../shared/contract/index';
 import type { Mt5StatusView } from '../../shared/contract/mt5';
 import type { Mt5Status, Mt5TerminalControl, Mt5Terminals } from '../ports/mt5-terminal';
@@ -91,7 +92,11 @@ export function createMt5Handlers(deps: Mt5HandlerDeps): Mt5Handlers {
     },
     'mt5.status': () => statusView(terminal.status()),
     'mt5.terminals': () => terminalsView(terminal.terminals()),
-    'mt5.allowTerminals': (input) => terminalsView(terminal.setAllowedTerminals(input.allowed)),
+    // Which programs the app may start is the desktop owner's decision (the app, IPC, the local token), not a signed-in user's.
+    'mt5.allowTerminals': (input, caller) => {
+      requireOwner(caller, 'set the terminals MetaTrader connect may start');
+      return terminalsView(terminal.setAllowedTerminals(input.allowed));
+    },
     'mt5.symbols': () => {
       const list = terminal.symbols();
       if (!list) throw notConnected();
