@@ -2,9 +2,10 @@ import { create } from 'zustand';
 import { api } from '../api/client';
 
 /**
- * Market watch quotes: the last close of every pair on the chart's timeframe and its change on the day (against
- * the previous day's last close, or the day's first open when the history starts that day). The day reference is
- * fetched once per pair and day; each poll asks only for the newest bar.
+ * Market watch quotes: the last price of every pair (the server's one market per symbol: the last bar on the chart's
+ * timeframe ends at the price every task, chart and position valuation of that symbol reads) and its change on the
+ * day (against the previous day's last close, or the day's first open when the history starts that day). The day
+ * reference is fetched once per pair and day; each poll asks only for the newest bar.
  */
 
 export interface Quote {
@@ -30,8 +31,6 @@ const DAY = 86_400_000;
 /** (symbol|timeframe|day start) → reference price, or null when there is none. */
 const references = new Map<string, number | null>();
 let busy = false;
-/** (symbol|timeframe) known to be stored history: ask up to now for its last stored bar (see chart-store). */
-const stored = new Set<string>();
 
 async function referenceFor(symbol: string, timeframe: string, lastTime: number, timeframeMs: number): Promise<number | null> {
   const dayStart = Math.floor(lastTime / DAY) * DAY;
@@ -64,12 +63,7 @@ export const useMarketWatchStore = create<MarketWatchState>()((set, get) => ({
       const previousQuotes = get().timeframe === timeframe ? get().quotes : {};
       const rows = await Promise.all(
         symbols.map(async (symbol): Promise<Quote> => {
-          const key = `${symbol}|${timeframe}`;
-          let r = await api.market.candles({ symbol, timeframe, limit: 2, ...(stored.has(key) ? { to: Date.now() } : {}) });
-          if (r.source === 'replay' && !stored.has(key)) {
-            stored.add(key);
-            r = await api.market.candles({ symbol, timeframe, limit: 2, to: Date.now() });
-          }
+          const r = await api.market.candles({ symbol, timeframe, limit: 2 });
           const last = r.close[r.close.length - 1] ?? null;
           const lastTime = r.time[r.time.length - 1] ?? null;
           const ref = lastTime !== null ? await referenceFor(symbol, timeframe, lastTime, TF_MS[timeframe] ?? 60_000) : null;
