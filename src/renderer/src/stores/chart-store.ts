@@ -102,9 +102,8 @@ function overlaysOf(r: Overlays): OverlayColumns {
 let generation = 0;
 let tailBusy = false;
 /**
- * A market-only chart of stored history: without a task, the server's default window ends where a new task would
- * start (the first bars), so such a chart asks up to "now" to see the latest stored bars. Never for the simulated
- * market, which would have to generate every bar up to now.
+ * A market-only chart of stored history asks up to "now"; the server ends every window at the symbol's market clock
+ * (one clock per symbol: no chart shows bars a replay has not reached). Research shows whole stored ranges instead.
  */
 let storedHistoryOnly = false;
 let edgeBusy = false;
