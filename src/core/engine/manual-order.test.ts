@@ -61,3 +61,23 @@ describe('a manual order on a strategy’s task', () => {
     expect(told).toEqual([`filled ${routed[1]}`, `closed ${routed[1]}`]);
   });
 });
+
+describe('a manual order on a paper-trading account task', () => {
+  it('keeps the trader’s lots where the account would size the strategy’s, and still obeys the account’s refusals', () => {
+    const routed: { id: string; lots: number }[] = [];
+    let full = false;
+    const runner = new StrategyRunner({
+      taskId: '2', orderIdPrefix: 'E2', instrument: gold, capital: 10_000, magic: 7, strategy: { onBar: () => undefined },
+      router: { submit: (o) => void routed.push({ id: o.clientOrderId, lots: o.lots }), setProtection: () => undefined },
+      accountRate: () => 1,
+      account: { admit: () => (full ? { code: 'MAX_POSITIONS', message: 'the account holds its maximum of positions' } : 0.37), protection: true },
+    });
+    const bars = { time: Float64Array.of(Date.UTC(2024, 2, 6)), open: Float64Array.of(2100), high: Float64Array.of(2100), low: Float64Array.of(2100), close: Float64Array.of(2100), volume: Float64Array.of(0), length: 1 };
+    runner.onBar(bars, 0);
+    runner.buy(0.01);
+    runner.buy(0.02, { clientOrderId: 'E2-mx' });
+    expect(routed.map((r) => r.lots)).toEqual([0.37, 0.02]);
+    full = true;
+    expect(runner.buy(0.02, { clientOrderId: 'E2-my' })).toBeUndefined();
+  });
+});

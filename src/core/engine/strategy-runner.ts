@@ -306,7 +306,8 @@ export class StrategyRunner implements StrategyContext {
     if (account) {
       const admitted = account.admit({ side, lots: requestedLots, price: this.lastClose });
       if (typeof admitted !== 'number') return this.deny(side, requestedLots, admitted, signal);
-      requestedLots = admitted;
+      // The account sizes the strategy's orders; a trader's manual order keeps the lots the trader chose.
+      if (options?.clientOrderId === undefined) requestedLots = admitted;
       if (!account.protection && options) options = { ...options, takeProfit: null, stopLoss: null };
     }
     const policy = this.options.policy;
