@@ -38,7 +38,7 @@ export function StopTaskDialog({ task, onClose }: { task: TaskView; onClose: () 
         </h3>
         <p className="dim">
           {task.open_positions > 0
-            ? `It has ${task.open_positions} open position(s).`
+            ? `It has ${task.open_positions} open position${task.open_positions === 1 ? '' : 's'}.`
             : 'It has no open positions.'}{' '}
           The task stops taking new bars; its journal and trades stay.
         </p>
