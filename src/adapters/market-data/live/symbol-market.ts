@@ -1,4 +1,4 @@
-import { TIMEFRAME_MS, aggregateSeries, bucketOf, candleAt, seriesFromCandles, type Candle, type CandleSeries, type Timeframe } from '../../../core/domain/candles';
+import { TIMEFRAME_MS, aggregateSeries, bucketOf, candleAt, lowerBound, seriesFromCandles, sliceSeries, type Candle, type CandleSeries, type Timeframe } from '../../../core/domain/candles';
 import type { BaseBars } from './base-bars';
 
 /**
@@ -37,6 +37,9 @@ export interface MarketQuote {
   now: number;
 }
 
+/** Base bars read ahead of the clock in one query (a step then reads memory, not the store). */
+const READ_AHEAD_BARS = 4096;
+
 export class SymbolMarket {
   /** Every base bar with open time < now has happened. */
   private clock: number;
@@ -45,6 +48,10 @@ export class SymbolMarket {
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private stepping = false;
   private ended = false;
+  /** Base bars read ahead: those with open time in [aheadFrom, aheadTo). */
+  private ahead: CandleSeries | undefined;
+  private aheadFrom = 0;
+  private aheadTo = 0;
 
   constructor(
     readonly symbol: string,
@@ -157,6 +164,7 @@ export class SymbolMarket {
   }
 
   private moveTo(time: number): void {
+    this.ahead = undefined;
     this.clock = time;
     this.lastBar = this.lastBefore(time);
     this.ended = false;
@@ -190,7 +198,7 @@ export class SymbolMarket {
       await Promise.all([...this.subscriptions].map((s) => s.chain));
       const stepMs = Math.min(...[...this.subscriptions].map((s) => s.ms));
       let target = bucketOf(this.clock, stepMs) + stepMs;
-      let bars = this.bars.between(this.clock, target);
+      let bars = this.upcoming(this.clock, target);
       if (bars.length === 0) {
         const next = this.bars.firstAtOrAfter(this.clock);
         if (next === undefined) {
@@ -200,7 +208,7 @@ export class SymbolMarket {
         // A gap (a weekend): the clock jumps to the step that holds the next bar.
         this.clock = bucketOf(next, stepMs);
         target = this.clock + stepMs;
-        bars = this.bars.between(this.clock, target);
+        bars = this.upcoming(this.clock, target);
       }
       this.clock = target;
       if (bars.length) this.lastBar = candleAt(bars, bars.length - 1);
@@ -223,6 +231,17 @@ export class SymbolMarket {
       this.stepping = false;
       this.schedule();
     }
+  }
+
+  /** Base bars with open time in [from, to), from the read-ahead buffer (refilled from the source when it runs out). */
+  private upcoming(from: number, to: number): CandleSeries {
+    if (!this.ahead || from < this.aheadFrom || to > this.aheadTo) {
+      const span = Math.max(to - from, READ_AHEAD_BARS * TIMEFRAME_MS[this.bars.base]);
+      this.ahead = this.bars.between(from, from + span);
+      this.aheadFrom = from;
+      this.aheadTo = from + span;
+    }
+    return sliceSeries(this.ahead, lowerBound(this.ahead, from), lowerBound(this.ahead, to));
   }
 
   /** The forming bucket once the clock has passed its end. */
