@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,6 +113,12 @@ describe('research workspace (browser)', () => {
     await expect.poll(() => page.getByTestId('trades-grid').getAttribute('data-rows')).toBe(String(trades));
     await page.getByTestId('trade-row-1').waitFor();
     await shot('research-4-trades.png');
+    // The trades as a CSV file: one row per trade after the header.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-trades-csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/^backtest-\d+-trades\.csv$/);
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv.startsWith('trade_id,symbol,direction,entry_time')).toBe(true);
+    expect(csv.trim().split('\r\n')).toHaveLength(trades + 1);
     await page.getByTestId('trade-row-2').click();
     await expect.poll(() => page.getByTestId('price-chart').getAttribute('data-bars').then(Number), { timeout: 15_000 }).toBeGreaterThan(1000);
     expect(Number(await page.getByTestId('price-chart').getAttribute('data-entries'))).toBe(trades);

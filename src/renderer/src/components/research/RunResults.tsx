@@ -2,6 +2,8 @@ import { useMemo, useState } from 'react';
 import { equityDrawdownOption } from '../../lib/research-charts';
 import { guessDigits, type BacktestView } from '../../lib/research-stats';
 import { useResearchStore, type ResultTab } from '../../stores/research-store';
+import { api } from '../../api/client';
+import { saveCsv } from '../../lib/save-csv';
 import { EChart } from './EChart';
 import { MonteCarloTab } from './MonteCarloTab';
 import { PriceChart } from './PriceChart';
@@ -31,6 +33,7 @@ export function RunResults({ run, tab }: { run: BacktestView; tab: ResultTab }) 
             {t.id === 'trades' ? ` (${results.trades.length})` : ''}
           </button>
         ))}
+        {tab === 'trades' && results.trades.length > 0 && <ExportTradesButton id={run.id} />}
       </div>
       <div className="rs-tabbody">
         {tab === 'overview' && <Overview run={run} />}
@@ -97,5 +100,26 @@ function ChartTab({ run }: { run: BacktestView }) {
       </div>
       <PriceChart run={run} symbol={symbol} digits={digits} />
     </div>
+  );
+}
+
+/** The run's trades as a CSV file (the exporter permission; a viewer is told so). */
+function ExportTradesButton({ id }: { id: number }) {
+  const [problem, setProblem] = useState<string | null>(null);
+  return (
+    <span className="tab-aside">
+      {problem && <span className="down small">{problem}</span>}
+      <button
+        type="button"
+        className="btn small"
+        data-testid="export-trades-csv"
+        onClick={() => {
+          setProblem(null);
+          api.export.backtestTrades({ id }).then(saveCsv, (error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
+        }}
+      >
+        Export CSV
+      </button>
+    </span>
   );
 }
