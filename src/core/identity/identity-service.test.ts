@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { argon2PasswordHasher } from '../../adapters/identity/argon2-password-hasher';
 import { keychainSigningKey } from '../../adapters/identity/keychain-signing-key';
 import { createSqliteIdentityRepository } from '../../adapters/persistence/sqlite/identity-repository';
@@ -105,7 +105,12 @@ describe('IdentityService (real SQLite, argon2id, jose)', () => {
 
   it('answers an unknown name and a wrong password alike, then makes each further try wait longer, logging each failure', async () => {
     await service.register(alice);
+    // The same work either way: an unknown name is verified against a dummy argon2id hash.
+    const verify = vi.spyOn(argon2PasswordHasher, 'verify');
     const unknown = await service.login('nobody', 'whatever1').catch((e: Error) => e.message);
+    expect(verify).toHaveBeenCalledTimes(1);
+    expect(verify.mock.calls[0]![0]).toMatch(/^\$argon2id\$/);
+    verify.mockRestore();
     const wrong = await service.login('alice', 'wrong pass').catch((e: Error) => e.message);
     expect(unknown).toBe(wrong);
     for (let i = 1; i < FREE_LOGIN_ATTEMPTS; i++) await service.login('alice', 'wrong pass').catch(() => undefined);
