@@ -129,7 +129,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
 
   // The OAuth2 password form of ai-trading-hub's /auth/token, and the browser sign-in form.
-  server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+  // Only there: everywhere else a form body is refused as before (415, send JSON).
+  const FORM_PATHS = new Set(['/auth/token', '/auth/browser-sign-in']);
+  server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
+    if (!FORM_PATHS.has(routedPath(request.url))) {
+      const refusal = new Error('form body where JSON is expected') as Error & { statusCode?: number; code?: string };
+      refusal.statusCode = 415;
+      refusal.code = 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
+      done(refusal, undefined);
+      return;
+    }
     const text = typeof body === 'string' ? body : body.toString('utf8');
     done(null, Object.fromEntries(new URLSearchParams(text)));
   });
