@@ -12,7 +12,7 @@ export type EventSeverity = 'info' | 'warning' | 'critical';
 
 /** What each event carries besides its message; open records for events whose details are free-form. */
 export interface DomainEventDataMap {
-  OrderSubmitted: { clientOrderId: string; side: string; lots: number; symbol: string };
+  OrderSubmitted: { clientOrderId: string; side: string; lots: number; symbol: string; kind: 'open' | 'close'; reason: string };
   OrderFilled: { clientOrderId: string; price: number; lots: number; side: string; time: number };
   OrderRejected: Record<string, unknown>;
   OrderDenied: Record<string, unknown>;

@@ -596,7 +596,7 @@ export class TaskActor {
         this.emit({
           type: 'OrderSubmitted', severity: 'info', code: null,
           message: `${o.side} ${o.lots} ${o.symbol} sent (${o.reason})`,
-          data: { clientOrderId: o.clientOrderId, side: o.side, lots: o.lots, symbol: o.symbol },
+          data: { clientOrderId: o.clientOrderId, side: o.side, lots: o.lots, symbol: o.symbol, kind: o.closesPositionId ? 'close' : 'open', reason: o.reason },
         });
         break;
       }

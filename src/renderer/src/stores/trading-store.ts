@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { isDomainError, procedures, type InputOf, type OutputOf, type ProcedureName } from '../../../shared/contract/index';
+import type { DomainEventMessage } from '../../../shared/contract/events';
 import { api } from '../api/client';
 import { reconcileRows } from '../lib/grid-model';
 import type { StrategySpec } from '../lib/param-form';
@@ -58,6 +59,11 @@ interface TradingState {
   stopTask(task: TaskView, closePositions: boolean): Promise<ActionOutcome>;
   setTab(tab: LiveTab): void;
   poll(): Promise<void>;
+  /**
+   * Shows at once what an event says about the order journal (a new order, a fill), before the refetch that follows
+   * confirms it: the fill reaches the grid without waiting for a round trip.
+   */
+  applyEvent(event: DomainEventMessage): void;
   setFeedSpeed(barsPerSecond?: number): Promise<void>;
 }
 
@@ -80,6 +86,27 @@ const newestFirst = <R,>(at: (row: R) => string) => (a: R, b: R) => at(b).locale
 let polling = false;
 /** Drops answers for a session that is no longer selected. */
 let pollGeneration = 0;
+/**
+ * Order rows shown from events ahead of the server's answer: a refetch that began before the event must not take them
+ * back. Each is dropped once the server's row has caught up (same status, or final).
+ */
+const eventRows = new Map<string, OrderView>();
+const FINAL_ORDER = new Set(['filled', 'rejected', 'cancelled']);
+
+function withEventRows(server: OrderView[]): OrderView[] {
+  if (eventRows.size === 0) return server;
+  const rows = server.map((o) => {
+    const shown = eventRows.get(o.client_order_id);
+    if (!shown) return o;
+    if (o.status === shown.status || FINAL_ORDER.has(o.status)) {
+      eventRows.delete(o.client_order_id);
+      return o;
+    }
+    return shown;
+  });
+  const listed = new Set(server.map((o) => o.client_order_id));
+  return [...[...eventRows.values()].filter((o) => !listed.has(o.client_order_id)), ...rows];
+}
 
 export const useTradingStore = create<TradingState>()((set, get) => ({
   catalogLoaded: false,
@@ -145,6 +172,7 @@ export const useTradingStore = create<TradingState>()((set, get) => ({
   selectSession(sessionId) {
     if (sessionId === get().sessionId) return;
     pollGeneration++;
+    eventRows.clear();
     set({ sessionId, tasks: [], positions: [], orders: [], trades: [], events: [], floatingPnl: 0, lastPollAt: null });
     if (sessionId) void get().poll();
   },
@@ -191,6 +219,30 @@ export const useTradingStore = create<TradingState>()((set, get) => ({
     void get().poll();
   },
 
+  applyEvent(event) {
+    const data = event.data ?? {};
+    const id = typeof data.clientOrderId === 'string' ? data.clientOrderId : undefined;
+    if (!id || event.task_id === null || !get().tasks.some((t) => t.task_id === event.task_id)) return;
+    const orders = get().orders;
+    const at = orders.findIndex((o) => o.client_order_id === id);
+    if (event.type === 'OrderSubmitted' && at === -1) {
+      const { side, lots, symbol, kind, reason } = data;
+      if (typeof side !== 'string' || typeof lots !== 'number' || typeof symbol !== 'string') return;
+      const row: OrderView = {
+        client_order_id: id, task_id: event.task_id, symbol, side, lots, kind: kind === 'close' ? 'close' : 'open', status: 'submitted',
+        reason: typeof reason === 'string' ? reason : '', decided_at: event.time, fill_price: null, filled_at: null, take_profit: null, stop_loss: null, error: null,
+      };
+      eventRows.set(id, row);
+      set({ orders: [row, ...orders] });
+    } else if (event.type === 'OrderFilled' && at !== -1 && typeof data.price === 'number') {
+      const order = orders[at] as OrderView;
+      const next = orders.slice();
+      next[at] = { ...order, status: 'filled', fill_price: data.price, filled_at: typeof data.time === 'number' ? new Date(data.time).toISOString() : order.filled_at };
+      eventRows.set(id, next[at] as OrderView);
+      set({ orders: next });
+    }
+  },
+
   async poll() {
     const sessionId = get().sessionId;
     if (!sessionId || polling) return;
@@ -217,7 +269,7 @@ export const useTradingStore = create<TradingState>()((set, get) => ({
         maxTasks: tasks.max_tasks,
         positions: reconcileRows(s.positions, positions.positions, (p) => p.position_id),
         floatingPnl: positions.floating_pnl,
-        ...(orders ? { orders: reconcileRows(s.orders, orders.filter((o) => ours.has(o.task_id)).sort(newestFirst((o) => o.decided_at)), (o) => o.client_order_id) } : {}),
+        ...(orders ? { orders: reconcileRows(s.orders, withEventRows(orders.filter((o) => ours.has(o.task_id))).sort(newestFirst((o) => o.decided_at)), (o) => o.client_order_id) } : {}),
         ...(trades ? { trades: reconcileRows(s.trades, trades.filter((t) => ours.has(t.task_id)).sort(newestFirst((t) => t.exit_time)), (t) => t.position_id) } : {}),
         ...(events ? { events: reconcileRows(s.events, events.filter((e) => e.task_id !== null && ours.has(e.task_id)).sort((a, b) => b.id - a.id), (e) => String(e.id)) } : {}),
         lastPollAt: Date.now(),

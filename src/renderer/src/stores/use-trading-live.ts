@@ -29,49 +29,68 @@ export function useTradingLive(): void {
     if (!trading.catalogLoaded) void trading.loadCatalog();
     void trading.refreshSessions();
 
-    let inFlight = false;
-    let again = false;
-    const refresh = async () => {
-      if (inFlight) {
-        again = true;
-        return;
-      }
-      inFlight = true;
-      try {
-        const t = useTradingStore.getState();
-        const watch = useMarketWatchStore.getState();
-        const timeframe = useChartStore.getState().ctx?.timeframe ?? '1M';
-        await Promise.all([
-          t.poll(),
-          useChartStore.getState().pollTail(),
-          t.pairs.length > 0 ? watch.poll(t.pairs.map((p) => p.symbol), timeframe) : undefined,
-        ]);
-      } finally {
-        inFlight = false;
-        if (again) {
-          again = false;
-          void refresh();
+    // Grids (tasks, positions, the open tab's list) and the market (chart tail, quotes) refetch separately, each with
+    // at most one request in flight and one more queued: a fill's grid refresh never waits behind a chart load.
+    const coalesced = (work: () => Promise<unknown>) => {
+      let inFlight = false;
+      let again = false;
+      const run = async (): Promise<void> => {
+        if (inFlight) {
+          again = true;
+          return;
         }
-      }
+        inFlight = true;
+        try {
+          await work();
+        } catch {
+          /* the status bar shows a lost connection; the next event or tick tries again */
+        } finally {
+          inFlight = false;
+          if (again) {
+            again = false;
+            void run();
+          }
+        }
+      };
+      return run;
     };
-    void refresh();
+    const refreshGrids = coalesced(() => useTradingStore.getState().poll());
+    const refreshMarket = coalesced(async () => {
+      const t = useTradingStore.getState();
+      const timeframe = useChartStore.getState().ctx?.timeframe ?? '1M';
+      await Promise.all([
+        useChartStore.getState().pollTail(),
+        t.pairs.length > 0 ? useMarketWatchStore.getState().poll(t.pairs.map((p) => p.symbol), timeframe) : undefined,
+      ]);
+    });
+    const refresh = () => {
+      void refreshGrids();
+      void refreshMarket();
+    };
+    refresh();
 
     // The market refresh: only while some task of the session is live and the window is visible.
     let marketTimer: ReturnType<typeof setInterval> | undefined;
     const followMarket = () => {
       const live = document.visibilityState === 'visible' && useTradingStore.getState().tasks.some(LIVE);
-      if (live && !marketTimer) marketTimer = setInterval(() => void refresh(), MARKET_REFRESH_MS);
+      if (live && !marketTimer) marketTimer = setInterval(refresh, MARKET_REFRESH_MS);
       if (!live && marketTimer) {
         clearInterval(marketTimer);
         marketTimer = undefined;
       }
     };
     const offTasks = useTradingStore.subscribe((s, before) => s.tasks !== before.tasks && followMarket());
-    const offEvents = onDomainEvent(() => void refresh(), TRADING_EVENTS);
-    const offResync = onResync(() => void refresh());
+    const offEvents = onDomainEvent((event) => {
+      // What the event says is shown at once; the refetch confirms it (and brings what it does not say).
+      useTradingStore.getState().applyEvent(event);
+      void refreshGrids();
+      // Trade markers on the chart: with the next market refresh while the task runs, at once when it just stopped.
+      if (event.type === 'TaskStopped' || event.type === 'TaskFailed') void refreshMarket();
+    }, TRADING_EVENTS);
+    const offResync = onResync(refresh);
     const onVisible = () => {
       followMarket();
-      if (document.visibilityState === 'visible') void refresh();
+      if (document.visibilityState === 'visible') refresh();
     };
     document.addEventListener('visibilitychange', onVisible);
     followMarket();
