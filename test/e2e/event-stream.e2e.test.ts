@@ -13,7 +13,8 @@ import { startTestServer, type TestServer } from '../kit/server';
  */
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const uiDir = join(repoRoot, 'out', 'renderer');
+// ECHO_TEST_UI_DIR: run against another build (e.g. one from before issue 10, to see this test fail on its pollers).
+const uiDir = process.env.ECHO_TEST_UI_DIR ?? join(repoRoot, 'out', 'renderer');
 
 let server: TestServer;
 let browser: Browser;
