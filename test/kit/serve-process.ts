@@ -17,10 +17,12 @@ export interface ServeProcess {
 
 /** Runs the README's `npm run serve -- --port 0 --data-dir DIR` as a real process and waits until it listens. */
 export async function startServeProcess(
-  options: { dataDir?: string; timeoutMs?: number; env?: Record<string, string>; keepDataDir?: boolean } = {},
+  options: { dataDir?: string; timeoutMs?: number; env?: Record<string, string>; keepDataDir?: boolean; script?: string } = {},
 ): Promise<ServeProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'echo-serve-'));
-  const child = spawn(process.execPath, [join(root, 'scripts', 'serve.mjs'), '--port', '0', '--data-dir', dataDir], {
+  // `script`: another entry that prints "running at URL/" (the crash suites' test/kit/crash-app.mjs).
+  const args = options.script ? [options.script] : [join(root, 'scripts', 'serve.mjs'), '--port', '0', '--data-dir', dataDir];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...(options.env ?? {}) },

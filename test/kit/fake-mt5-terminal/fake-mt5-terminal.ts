@@ -118,6 +118,7 @@ export class FakeMt5Terminal {
   private held: Json | undefined;
   private buffer = '';
   private readonly options: FakeTerminalOptions;
+  private readonly recordedBars = new Map<string, number[][]>();
   private waiters: { match: (m: Json) => boolean; resolve: (m: Json) => void }[] = [];
 
   constructor(options: FakeTerminalOptions) {
@@ -226,9 +227,22 @@ export class FakeMt5Terminal {
     return deal;
   }
 
-  /** A bar of a subscribed symbol/timeframe closed. */
+  /** A bar of a subscribed symbol/timeframe closed (kept: history requests then answer with it). */
   closeBar(symbol: string, timeframe: string, time: number, close: number): void {
+    this.recordBar(symbol, timeframe, time, close);
     this.sendUpdate({ type: 'bar', symbol, timeframe, time, open: close - 0.001, high: close + 0.002, low: close - 0.002, close, volume: 100 });
+  }
+
+  /**
+   * A closed bar in the terminal's history only (no update sent). Once a (symbol, timeframe) has recorded bars,
+   * `history` answers from them instead of the synthetic curve, so a restarted app warms up on what it traded on.
+   */
+  recordBar(symbol: string, timeframe: string, time: number, close: number): void {
+    const key = `${symbol}:${timeframe}`;
+    const bars = this.recordedBars.get(key) ?? [];
+    if (!bars.some((b) => b[0] === time)) bars.push([time, close - 0.001, close + 0.002, close - 0.002, close, 100]);
+    bars.sort((a, b) => (a[0] as number) - (b[0] as number));
+    this.recordedBars.set(key, bars);
   }
 
   /** Waits for a message from the app. */
@@ -496,6 +510,8 @@ export class FakeMt5Terminal {
     const to = Math.min(c.to !== undefined ? Number(c.to) : forming - step, forming - step);
     let from = c.from !== undefined ? Number(c.from) : to - (count - 1) * step;
     from = Math.ceil(from / step) * step;
+    const recorded = this.recordedBars.get(`${this.resolve(String(c.symbol)) ?? ''}:${timeframe}`);
+    if (recorded) return { symbol: c.symbol, timeframe, bars: recorded.filter((b) => (b[0] as number) >= from && (b[0] as number) <= to).slice(-count) };
     const bars: number[][] = [];
     for (let t = from; t <= to; t += step) {
       const base = (s?.bid ?? 1) * (1 + Math.sin(t / step) * 0.001);
