@@ -138,13 +138,23 @@ export function checkExactlyOnce(dbFile: string, broker: BrokerRecord): { violat
   }
 }
 
+export interface RunComparison {
+  /** Orders the killed run sent that the run without kills did not: a kill made the app decide something extra. */
+  extraOrders: string[];
+  /** Orders the run without kills sent that the killed run did not (an entry missed around a restart). */
+  missedOrders: string[];
+  /** Closed trades that differ either way (a missed grid entry moves a series' take-profit). */
+  tradeDifferences: string[];
+  compared: { orders: number; trades: number };
+}
+
 /**
  * The killed run against the same seeded run without kills, task by task, up to the last bar the task reached in the
- * killed run — or, on a real broker, up to the first decision a kill dropped before it was sent (journaled, never
- * received: cancelled at restart, never sent late, so the runs rightly part there): the same orders (client order
- * id, side, lots, final status, fill price) and the same closed trades (times left out: a real broker stamps its own).
+ * killed run — or, on a real broker, up to the first decision a kill dropped unsent (cancelled at restart because its
+ * bar had passed, so the runs rightly part there): orders (client order id, side, lots, final status, fill price) and
+ * closed trades (times left out: a real broker stamps its own).
  */
-export function compareRuns(killedDb: string, baselineDb: string): { differences: string[]; compared: { orders: number; trades: number } } {
+export function compareRuns(killedDb: string, baselineDb: string): RunComparison {
   const read = (file: string) => {
     const db = new Database(file, { readonly: true });
     try {
@@ -162,23 +172,20 @@ export function compareRuns(killedDb: string, baselineDb: string): { differences
   };
   const killed = read(killedDb);
   const baseline = read(baselineDb);
-  const differences: string[] = [];
-  const compared = { orders: 0, trades: 0 };
+  const result: RunComparison = { extraOrders: [], missedOrders: [], tradeDifferences: [], compared: { orders: 0, trades: 0 } };
   for (const [taskId, lastBar] of killed.bars) {
-    if ((baseline.bars.get(taskId) ?? 0) < lastBar) differences.push(`task ${taskId}: the baseline run stopped before ${lastBar}`);
+    if ((baseline.bars.get(taskId) ?? 0) < lastBar) result.missedOrders.push(`task ${taskId}: the baseline run stopped before ${lastBar}`);
     const dropped = killed.orders.filter((o) => o.task_id === taskId && o.status === 'cancelled' && /never reached the broker|never received/.test(o.error ?? ''));
     const cutoff = Math.min(lastBar, ...dropped.map((o) => o.decided_at));
     const orders = (run: typeof killed) =>
       run.orders.filter((o) => o.task_id === taskId && o.decided_at < cutoff).map(({ error: _error, ...o }) => JSON.stringify(o));
     const trades = (run: typeof killed) => run.trades.filter((t) => t.task_id === taskId && t.closed_by < cutoff).map((t) => JSON.stringify(t));
-    for (const [what, a, b] of [['orders', orders(killed), orders(baseline)], ['trades', trades(killed), trades(baseline)]] as const) {
-      compared[what] += a.length;
-      const onlyKilled = a.filter((x) => !b.includes(x));
-      const onlyBaseline = b.filter((x) => !a.includes(x));
-      if (onlyKilled.length || onlyBaseline.length) {
-        differences.push(`task ${taskId} ${what} before ${new Date(cutoff).toISOString()}: ${a.length} with kills vs ${b.length} without; only with kills: ${onlyKilled.slice(0, 3).join(' ')}; only without: ${onlyBaseline.slice(0, 3).join(' ')}`);
-      }
-    }
+    const [ko, bo, kt, bt] = [orders(killed), orders(baseline), trades(killed), trades(baseline)];
+    result.compared.orders += ko.length;
+    result.compared.trades += kt.length;
+    result.extraOrders.push(...ko.filter((x) => !bo.includes(x)));
+    result.missedOrders.push(...bo.filter((x) => !ko.includes(x)));
+    result.tradeDifferences.push(...kt.filter((x) => !bt.includes(x)), ...bt.filter((x) => !kt.includes(x)));
   }
-  return { differences, compared };
+  return result;
 }

@@ -167,10 +167,13 @@ function settled(dataDir: string, time: number): boolean {
   return { kills: done, seconds: (Date.now() - started) / 1000 };
 }
 
-/** 20+ kills: mostly inside the broker's answer window (received, after-answer), the never-sent kind last. */
-export function killPlan(total: number): KillKind[] {
+/**
+ * `total` kills alternating inside the broker's answer window (received, after-answer); with `afterJournal`, the last
+ * fifth kill after the journal commit before the send instead.
+ */
+export function killPlan(total: number, options: { afterJournal?: boolean } = {}): KillKind[] {
   const plan: KillKind[] = [];
-  const lastKind = Math.max(2, Math.round(total * 0.2));
+  const lastKind = options.afterJournal ? Math.max(2, Math.round(total * 0.2)) : 0;
   for (let k = 0; k < total - lastKind; k++) plan.push(k % 2 === 0 ? 'received' : 'after-answer');
   for (let k = 0; k < lastKind; k++) plan.push('after-journal');
   return plan;
