@@ -9,6 +9,9 @@ import { useTradingStore } from './trading-store';
 /** While a task runs, its market moves every bar: chart tail, quotes and floating P&L follow it this often. */
 export const MARKET_REFRESH_MS = 1_000;
 
+/** Refetches of one kind start at most this often, however many events arrive. */
+export const GRID_REFETCH_GAP_MS = 250;
+
 /** What the Trading workspace shows changes on these events: grids, chart markers and the market watch refetch. */
 export const TRADING_EVENTS: readonly DomainEventType[] = [
   'OrderSubmitted', 'OrderFilled', 'OrderRejected', 'OrderDenied', 'OrderHeld', 'OrderUnknown', 'OrderResolved', 'DuplicateDecisionRefused',
@@ -30,15 +33,27 @@ export function useTradingLive(): void {
     void trading.refreshSessions();
 
     // Grids (tasks, positions, the open tab's list) and the market (chart tail, quotes) refetch separately, each with
-    // at most one request in flight and one more queued: a fill's grid refresh never waits behind a chart load.
+    // at most one request in flight and one more queued, at most every GRID_REFETCH_GAP_MS (a fast feed sends events
+    // every bar; what they say is already shown by applyEvent): a fill's grid refresh never waits behind a chart load.
     const coalesced = (work: () => Promise<unknown>) => {
       let inFlight = false;
       let again = false;
+      let lastStart = 0;
+      let waiting: ReturnType<typeof setTimeout> | undefined;
       const run = async (): Promise<void> => {
-        if (inFlight) {
-          again = true;
+        if (inFlight || waiting) {
+          again ||= inFlight;
           return;
         }
+        const wait = lastStart + GRID_REFETCH_GAP_MS - Date.now();
+        if (wait > 0) {
+          waiting = setTimeout(() => {
+            waiting = undefined;
+            void run();
+          }, wait);
+          return;
+        }
+        lastStart = Date.now();
         inFlight = true;
         try {
           await work();
@@ -79,7 +94,10 @@ export function useTradingLive(): void {
         marketTimer = undefined;
       }
     };
-    const offTasks = useTradingStore.subscribe((s, before) => s.tasks !== before.tasks && followMarket());
+    const offStore = useTradingStore.subscribe((s, before) => {
+      if (s.tasks !== before.tasks) followMarket();
+      if (s.pairs !== before.pairs) void refreshMarket(); // the catalogue arrived: the market watch's first quotes
+    });
     const offEvents = onDomainEvent((event) => {
       // What the event says is shown at once; the refetch confirms it (and brings what it does not say).
       useTradingStore.getState().applyEvent(event);
@@ -95,7 +113,7 @@ export function useTradingLive(): void {
     document.addEventListener('visibilitychange', onVisible);
     followMarket();
     return () => {
-      offTasks();
+      offStore();
       offEvents();
       offResync();
       clearInterval(marketTimer);
