@@ -37,8 +37,8 @@ describe('IPC router', () => {
     const { handler } = router(fakeHandlers({ 'capital.createPortfolio': createPortfolio }));
     const result = await handler(trusted, 'capital.createPortfolio', { total_capital: 5000 });
     expect(result).toEqual({ ok: true, data: portfolio, message: expect.stringContaining('Portfolio 1 created') });
-    // The handler receives the parsed input with the contract's defaults applied.
-    expect(createPortfolio).toHaveBeenCalledWith({ user_id: 'default', total_capital: 5000, currency: 'USD' });
+    // The handler receives the parsed input with the contract's defaults applied, and the desktop owner as the caller.
+    expect(createPortfolio).toHaveBeenCalledWith({ user_id: 'default', total_capital: 5000, currency: 'USD' }, { principal: { kind: 'owner', role: 'admin' } });
   });
 
   it('refuses an untrusted or vanished sender frame without running anything', async () => {

@@ -174,7 +174,8 @@ describe('identity over HTTP: every documented sign-in on one account store', ()
     expect(trades.body.data).toMatchObject({ filename: 'trades.csv', content_type: 'text/csv', rows: 0 });
 
     let last = read;
-    for (let i = 0; i < 60 && last.status !== 429; i++) last = await raw('GET', '/api/capital/portfolios', { headers: { 'x-api-key': key } });
+    // Fixed one-minute windows: a loop that straddles a minute boundary needs up to two windows.
+    for (let i = 0; i < 125 && last.status !== 429; i++) last = await raw('GET', '/api/capital/portfolios', { headers: { 'x-api-key': key } });
     expect(last.status).toBe(429);
     expect(last.body).toMatchObject({ success: false, code: 'RATE_LIMITED' });
     expect(last.headers.get('x-ratelimit-remaining')).toBe('0');
