@@ -25,6 +25,8 @@ export class LocalMarketFeed implements MarketFeed {
 
   setSpeed(barsPerSecond: number): void {
     this.options.barsPerSecond = barsPerSecond;
+    // A bar already waited for at the old speed (at 0.0001 bars/s: hours) is rescheduled at the new one.
+    for (const market of this.markets.values()) market.retime();
   }
 
   get speed(): number {

@@ -174,6 +174,13 @@ export class SymbolMarket {
     return timeframe === this.bars.base ? series : aggregateSeries(series, timeframe);
   }
 
+  /** The speed changed: the wait for the next bar starts over at the new speed. */
+  retime(): void {
+    if (!this.timer) return;
+    this.halt();
+    this.schedule();
+  }
+
   private schedule(immediately = false): void {
     if (this.timer || this.stepping || this.subscriptions.size === 0 || this.ended) return;
     const delay = 1000 / this.barsPerSecond();
