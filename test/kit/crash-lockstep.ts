@@ -65,58 +65,68 @@ export function startCrashApp(dataDir: string, app: Record<string, unknown>, env
 function settled(dataDir: string, time: number): boolean {
   const db = new Database(join(dataDir, 'echo.sqlite'), { readonly: true, fileMustExist: true });
   try {
-      const behind = db.prepare("SELECT count(*) AS n FROM trading_tasks WHERE status IN ('running', 'paused') AND coalesce(last_bar_time, 0) < ?").get(time) as { n: number };
-      const open = db.prepare("SELECT count(*) AS n FROM order_journal WHERE status IN ('journaled', 'submitted', 'unknown')").get() as { n: number };
-      return behind.n === 0 && open.n === 0;
-    } finally {
-      db.close();
-    }
+    const behind = db.prepare("SELECT count(*) AS n FROM trading_tasks WHERE status IN ('running', 'paused') AND coalesce(last_bar_time, 0) < ?").get(time) as { n: number };
+    const open = db.prepare("SELECT count(*) AS n FROM order_journal WHERE status IN ('journaled', 'submitted', 'unknown')").get() as { n: number };
+    return behind.n === 0 && open.n === 0;
+  } finally {
+    db.close();
   }
+}
 
-  /** Tasks and unsettled orders, for the message of a run that got stuck. */
-  function stateOf(dataDir: string): string {
-    const db = new Database(join(dataDir, 'echo.sqlite'), { readonly: true });
-    try {
-      return JSON.stringify({
-        tasks: db.prepare('SELECT id, status, status_reason, last_bar_time FROM trading_tasks').all(),
-        open: db.prepare("SELECT client_order_id, status, error, decided_at FROM order_journal WHERE status IN ('journaled', 'submitted', 'unknown')").all(),
-        events: db.prepare('SELECT type, code, message FROM engine_events ORDER BY id DESC LIMIT 8').all(),
-      });
-    } finally {
-      db.close();
-    }
+/** Tasks and unsettled orders, for the message of a run that got stuck. */
+function stateOf(dataDir: string): string {
+  const db = new Database(join(dataDir, 'echo.sqlite'), { readonly: true });
+  try {
+    return JSON.stringify({
+      tasks: db.prepare('SELECT id, status, status_reason, last_bar_time FROM trading_tasks').all(),
+      open: db.prepare("SELECT client_order_id, status, error, decided_at FROM order_journal WHERE status IN ('journaled', 'submitted', 'unknown')").all(),
+      events: db.prepare('SELECT type, code, message FROM engine_events ORDER BY id DESC LIMIT 8').all(),
+    });
+  } finally {
+    db.close();
   }
+}
 
-  export async function runLockstep(options: LockstepOptions): Promise<LockstepResult> {
-    const started = Date.now();
-    const { broker, dataDir } = options;
-    const done: Record<KillKind, number> = { received: 0, 'after-answer': 0, 'after-journal': 0 };
-    let next = 0;
-    let armedAt: number | undefined;
-    const restartMs: number[] = [];
-    /** Kills start once every task has processed live bars (a task killed before its first one warms up over it). */
-    let armed = false;
-    const launch = async (): Promise<ServeProcess> => {
-      const kind = armed ? options.kills[next] : undefined;
-      const faults = faultsOf(kind);
-      const t0 = Date.now();
-      const app = await startCrashApp(dataDir, options.app, { ...options.env, ...(faults ? { ECHO_TEST_FAULTS: faults } : {}) });
-      await broker.afterStart?.(app);
-      restartMs.push(Date.now() - t0);
-      armedAt = undefined;
-      if (kind === 'received') {
-        broker.holdNextAnswer();
-        armedAt = broker.receivedCount();
-      }
-      return app;
-    };
-    const timeline: string[] = [];
-    let app = await launch();
-    await options.setup(app);
-    const FIRST_KILL_BAR = 3;
-    const died = (p: ServeProcess) => p.child.exitCode !== null || p.child.signalCode !== null;
-
+export async function runLockstep(options: LockstepOptions): Promise<LockstepResult> {
+  const started = Date.now();
+  const { broker, dataDir } = options;
+  const done: Record<KillKind, number> = { received: 0, 'after-answer': 0, 'after-journal': 0 };
+  let next = 0;
+  let armedAt: number | undefined;
+  const restartMs: number[] = [];
+  const timeline: string[] = [];
+  /** Kills start once every task has processed live bars (a task killed before its first one warms up over it). */
+  let armed = false;
+  const launch = async (): Promise<ServeProcess> => {
+    const kind = armed ? options.kills[next] : undefined;
+    const faults = faultsOf(kind);
+    const t0 = Date.now();
+    let app: ServeProcess;
     try {
+      app = await startCrashApp(dataDir, options.app, { ...options.env, ...(faults ? { ECHO_TEST_FAULTS: faults } : {}) });
+    } catch (error) {
+      // It killed itself while resuming (sending an order of its last bar that had never left): a kill like the others.
+      if (!faults || !/exited with null/.test((error as Error).message)) throw error;
+      done[kind as KillKind]++;
+      timeline.push(`start: ${kind}`);
+      next++;
+      return launch();
+    }
+    await broker.afterStart?.(app);
+    restartMs.push(Date.now() - t0);
+    armedAt = undefined;
+    if (kind === 'received') {
+      broker.holdNextAnswer();
+      armedAt = broker.receivedCount();
+    }
+    return app;
+  };
+  let app = await launch();
+  await options.setup(app);
+  const FIRST_KILL_BAR = 3;
+  const died = (p: ServeProcess) => p.child.exitCode !== null || p.child.signalCode !== null;
+
+  try {
     for (let i = 0; i < options.bars; i++) {
       if (i === FIRST_KILL_BAR && options.kills.length > 0) {
         armed = true;

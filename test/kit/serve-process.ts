@@ -61,7 +61,7 @@ export async function startServeProcess(
       return { status: response.status, body: await response.json() };
     },
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill(signal);
         await exited;

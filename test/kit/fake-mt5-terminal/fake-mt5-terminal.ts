@@ -511,7 +511,8 @@ export class FakeMt5Terminal {
     let from = c.from !== undefined ? Number(c.from) : to - (count - 1) * step;
     from = Math.ceil(from / step) * step;
     const recorded = this.recordedBars.get(`${this.resolve(String(c.symbol)) ?? ''}:${timeframe}`);
-    if (recorded) return { symbol: c.symbol, timeframe, bars: recorded.filter((b) => (b[0] as number) >= from && (b[0] as number) <= to).slice(-count) };
+    // Without `from`: the last `count` bars up to `to`, however old (the recorded bars may lie well in the past).
+    if (recorded) return { symbol: c.symbol, timeframe, bars: recorded.filter((b) => (c.from === undefined || (b[0] as number) >= from) && (b[0] as number) <= to).slice(-count) };
     const bars: number[][] = [];
     for (let t = from; t <= to; t += step) {
       const base = (s?.bid ?? 1) * (1 + Math.sin(t / step) * 0.001);
