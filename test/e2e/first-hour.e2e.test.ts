@@ -88,7 +88,7 @@ describe("a new trader's first hour (browser)", () => {
     await expect.poll(async () => firstPrice(await page.getByTestId('watch-XAUUSD').textContent()), { timeout: 10_000 }).toBe(frozen);
 
     // 4. Buy by hand from the ticket (it fills at the next bar: the feed runs again), value it at the same price, close it.
-    await server.call('POST', '/api/market/feed', { bars_per_second: 5 });
+    await server.call('POST', '/api/market/feed', { bars_per_second: 300 });
     await expect.poll(() => page.getByTestId('order-ticket').getAttribute('data-task')).toBe('1');
     await page.getByTestId('order-lots').fill('0.01');
     await page.getByTestId('order-buy').click();
@@ -99,6 +99,10 @@ describe("a new trader's first hour (browser)", () => {
     const openIds = async () => ((await server.call('GET', '/api/trading/positions')).body.data.positions as { position_id: string }[]).map((p) => p.position_id);
     const closedManual = async () => ((await server.call('GET', '/api/trading/trades?task_id=1&limit=10000')).body.data.trades as { position_id: string; exit_reason: string }[]).find((t) => t.position_id === manualId);
     await expect.poll(async () => (await openIds()).includes(manualId) || (await closedManual()) !== undefined, { timeout: 30_000 }).toBe(true);
+    // The strategy keeps trading (at 300 bars/s it crosses many times a second) and never closes the trader's position.
+    const strategyTrades = async () => (await server.call('GET', '/api/trading/trades?task_id=1&limit=1')).body.data.total_count as number;
+    const before = await strategyTrades();
+    await expect.poll(strategyTrades, { timeout: 15_000 }).toBeGreaterThan(before + 3);
     expect(await closedManual(), 'the manual position must stay open until the trader closes it').toBeUndefined();
     await server.call('POST', '/api/market/feed', { bars_per_second: 0.0001 });
     await page.getByTestId('live-tab-positions').click();

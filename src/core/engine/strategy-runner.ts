@@ -116,6 +116,45 @@ export class StrategyRunner implements StrategyContext {
     return this.outstanding.size;
   }
 
+  /**
+   * What the strategy is handed: the runner itself, or — while the trader holds positions opened by hand — a view
+   * without them, so the strategy neither counts them (grid limits, its floating P&L) nor closes them with its own
+   * exits. Risk exits (the floating-loss threshold) still close every position of the task.
+   */
+  private strategyContext(): StrategyContext {
+    if (this.manualPositions.size === 0) return this;
+    const runner = this;
+    const own = () => runner.positions.filter((p) => !runner.manualPositions.has(p.id));
+    return {
+      taskId: runner.taskId,
+      instrument: runner.instrument,
+      capital: runner.capital,
+      magic: runner.magic,
+      get positions() {
+        return own();
+      },
+      get pendingOrders() {
+        return runner.pendingOrders;
+      },
+      get pendingOpens() {
+        return runner.pendingOpens;
+      },
+      floatingPnl: () => runner.floatingPnl(own()),
+      buy: (lots, options) => runner.buy(lots, options),
+      sell: (lots, options) => runner.sell(lots, options),
+      close: (positionId, reason, note) => {
+        if (!runner.manualPositions.has(positionId)) runner.close(positionId, reason, note);
+      },
+      closeAll: (reason, note) => {
+        for (const p of own()) runner.close(p.id, reason, note);
+      },
+      setProtection: (positionId, takeProfit, stopLoss) => {
+        if (!runner.manualPositions.has(positionId)) runner.setProtection(positionId, takeProfit, stopLoss);
+      },
+      signal: (signal) => runner.signal(signal),
+    };
+  }
+
   /** The strategy's current indicator values (z-score, TP, next grid level, ...) for charts; {} if it has none. */
   indicators(): Record<string, number | null> {
     return this.options.strategy.indicators?.() ?? {};
@@ -133,7 +172,7 @@ export class StrategyRunner implements StrategyContext {
     this.lastClose = bars.close[index] as number;
     // Checked here, not in the callee: a call per bar with a double argument would box it (an allocation per bar).
     if (this.positions.length > 0 && !this.dryRun && this.options.floatingLossThresholdPct != null) this.watchFloatingLoss(time);
-    this.options.strategy.onBar(bars, index, this);
+    this.options.strategy.onBar(bars, index, this.strategyContext());
     if (this.signals.length > 0) this.flushSignals();
   }
 
@@ -197,7 +236,7 @@ export class StrategyRunner implements StrategyContext {
       });
     }
     this.options.onEvent?.({ type: 'OrderFilled', fill });
-    if (!this.manualPositions.has(fill.positionId)) this.options.strategy.onFilled?.(fill, this);
+    if (!this.manualPositions.has(fill.positionId)) this.options.strategy.onFilled?.(fill, this.strategyContext());
   }
 
   /** An order that will not fill (its position was already closed by a take-profit in the same bar, or a broker refusal). */
@@ -217,7 +256,7 @@ export class StrategyRunner implements StrategyContext {
     this.realizedPnl += trade.pnl;
     this.trades.push(trade);
     this.options.onEvent?.({ type: 'PositionClosed', trade });
-    if (!this.manualPositions.delete(trade.positionId)) this.options.strategy.onClosed?.(trade, this);
+    if (!this.manualPositions.delete(trade.positionId)) this.options.strategy.onClosed?.(trade, this.strategyContext());
   }
 
   /**
@@ -242,11 +281,11 @@ export class StrategyRunner implements StrategyContext {
     this.positions.push({ ...position });
   }
 
-  floatingPnl(): number {
+  floatingPnl(positions: readonly Position[] = this.positions): number {
     if (Number.isNaN(this.lastClose)) return 0;
     const { instrument, accountRate } = this.options;
     let total = 0;
-    for (const p of this.positions) {
+    for (const p of positions) {
       const exit = this.lastClose;
       total += positionPnl(p, instrument.contractSize, exit, accountRate(exit)) - p.commission;
     }
