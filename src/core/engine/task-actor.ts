@@ -1,7 +1,8 @@
 import type { Candle } from '../domain/candles';
-import { quoteToAccountRate, type Instrument } from '../domain/instruments';
+import { accountRate } from '../domain/account-currency';
+import type { Instrument } from '../domain/instruments';
 import type { ClosedTrade, OrderFilled, Side, SubmitOrder } from '../domain/trading';
-import type { ExecutionClient, SimulatedBroker } from '../ports/execution-client';
+import type { ExecutionClient } from '../ports/execution-client';
 import type { FeedSubscription, MarketFeed } from '../ports/market-feed';
 import type { PublishedEvent } from '../ports/domain-events';
 import type { TaskRecord, TradingRepository } from '../ports/trading-repository';
@@ -9,12 +10,13 @@ import type { Strategy } from '../strategies/strategy';
 import { DomainError } from '../../shared/contract/errors';
 import { BarBuffer } from './bar-buffer';
 import { manualLotsProblem, marketClosedReason } from './manual-order';
+import { orderGatewayFor, type OrderGateway } from './order-gateway';
 import { StrategyRunner, type AccountRules, type EngineEvent, type RaisedSignal } from './strategy-runner';
+import { eventsOfEngineEvent, reconcileNotes, taskEvents, type TaskEventDraft } from './task-messages';
 import { testFaults } from './test-faults';
 
 /** A domain event of this task (core/domain/domain-events.ts); stored in the bar's transaction, so it carries its id. */
 export type ActorEvent = PublishedEvent & { taskId: number };
-type ActorEventDraft = PublishedEvent extends infer E ? (E extends PublishedEvent ? Omit<E, 'taskId'> : never) : never;
 
 export interface TaskActorDeps {
   repo: TradingRepository;
@@ -32,11 +34,7 @@ export interface TaskActorDeps {
   account?: AccountRules;
 }
 
-const fmt = (n: number, digits: number) => n.toFixed(digits);
-
-export function isSimulatedBroker(execution: ExecutionClient): execution is SimulatedBroker {
-  return execution.kind === 'paper' && 'onMarketBar' in execution;
-}
+export { isSimulatedBroker } from './order-gateway';
 
 /** How long an order may go unanswered before its outcome is resolved by asking the broker. */
 const UNKNOWN_RESOLVE_DELAY_MS = 2_000;
@@ -56,12 +54,14 @@ export class TaskActor {
   private subscription: FeedSubscription | undefined;
   private pendingEvents: ActorEvent[] = [];
   private stopped = false;
-  private drawdownReportedFor: number | undefined;
+  /** The max-drawdown force-close already reported (one breach event per force-close). */
+  private readonly drawdown: { reportedFor: number | undefined } = { reportedFor: undefined };
   /** Orders journaled during the current bar, sent once the bar's transaction committed (real brokers). */
   private outbox: SubmitOrder[] = [];
   /** Set while the broker's link is down or being reconciled: the strategy still sees bars but sends nothing. */
   private holdReason: string | null = null;
-  private readonly simulated: SimulatedBroker | undefined;
+  /** Paper or a real broker: where the few differences between them live (order-gateway.ts). */
+  private readonly gateway: OrderGateway;
   /** Orders of the last bar found journaled but never sent at reconcile (real brokers); see sendUnsentIfCurrent. */
   private unsent: SubmitOrder[] = [];
   /** Orders sent whose answer was lost (real brokers): resolved with the broker before the strategy decides again. */
@@ -79,7 +79,7 @@ export class TaskActor {
     private readonly deps: TaskActorDeps,
   ) {
     const taskId = String(task.id);
-    this.simulated = isSimulatedBroker(deps.execution) ? deps.execution : undefined;
+    this.gateway = orderGatewayFor(deps.execution);
     this.runner = new StrategyRunner({
       taskId,
       orderIdPrefix: task.orderIdPrefix,
@@ -91,14 +91,14 @@ export class TaskActor {
         submit: (order) => this.send(order),
         setProtection: (positionId, tp, sl) => {
           deps.execution.setProtection(taskId, positionId, tp, sl).catch((error: unknown) =>
-            this.emit({ type: 'ProtectionFailed', severity: 'warning', code: 'PROTECTION_FAILED', message: `Could not move TP/SL of ${positionId}: ${(error as Error).message}` }),
+            this.emit(taskEvents.protectionFailed(positionId, (error as Error).message)),
           );
           const position = this.runner.positions.find((p) => p.id === positionId);
           if (position) deps.repo.upsertPosition(position);
         },
       },
-      // The kernel only starts tasks whose quote converts to the account currency by itself (USD-quoted or USD-based).
-      accountRate: (price) => quoteToAccountRate(instrument, 'USD', price) ?? Number.NaN,
+      // The kernel only starts tasks whose quote converts to the account currency by itself (quoted or based in it).
+      accountRate: (price) => accountRate(instrument, price) ?? Number.NaN,
       floatingLossThresholdPct: task.floatingLossThresholdPct,
       onEvent: (event) => this.onEngineEvent(event),
       ...(deps.onSignal ? { onSignal: deps.onSignal } : {}),
@@ -112,10 +112,9 @@ export class TaskActor {
 
   /** Reconciles with the broker, warms the strategy up on history, then follows the feed from the resume point. */
   async start(): Promise<{ reconciled: string[] }> {
-    const { execution, feed } = this.deps;
+    const { feed } = this.deps;
     const taskId = String(this.task.id);
-    this.simulated?.openBook(taskId, this.instrument);
-    execution.setListener(taskId, {
+    this.gateway.open(taskId, this.instrument, {
       onFilled: (fill) => this.record(() => this.onFilled(fill)),
       onClosed: (trade) => this.record(() => this.onClosed(trade)),
       onCancelled: (clientOrderId, reason) => this.record(() => this.onCancelled(clientOrderId, reason)),
@@ -150,25 +149,25 @@ export class TaskActor {
    * Called at start and again after every reconnect of the broker.
    */
   async reconcile(): Promise<string[]> {
-    const { repo, execution } = this.deps;
+    const { repo } = this.deps;
     const taskId = String(this.task.id);
     const notes: string[] = [];
     const open = repo.listJournal({ taskId: this.task.id, statuses: ['journaled', 'unknown', 'submitted'] });
     const answers = new Map<string, Awaited<ReturnType<ExecutionClient['findOrder']>>>();
-    for (const entry of open) answers.set(entry.clientOrderId, this.simulated ? this.simulated.findOrderNow(entry.clientOrderId) : await execution.findOrder(entry.clientOrderId));
-    const held = this.simulated ? this.simulated.positionsNow(taskId) : await execution.positions(taskId);
+    for (const entry of open) answers.set(entry.clientOrderId, await this.gateway.findOrder(entry.clientOrderId));
+    const held = await this.gateway.positions(taskId);
     const decisionBar = this.lastBar?.time ?? this.task.lastBarTime;
     repo.transaction(() => {
       for (const entry of open) {
         const known = answers.get(entry.clientOrderId);
-        if (!known && !this.simulated && entry.decidedAt === decisionBar) {
+        if (!known && this.gateway.sendsAfterCommit && entry.decidedAt === decisionBar) {
           // Journaled on the last bar the task processed, then the app stopped before sending it: the decision is
           // still current if no newer bar has closed since (checked before it is sent, once, under the same id).
           this.runner.restoreOutstanding(entry);
           this.unsent.push(entry);
         } else if (!known) {
           repo.setJournalStatus(entry.clientOrderId, 'cancelled', { error: 'never reached the broker before the app stopped; not sent late' });
-          notes.push(`${entry.clientOrderId}: never reached the broker; cancelled`);
+          notes.push(reconcileNotes.cancelledNeverSent(entry.clientOrderId));
         } else if (known.status === 'filled') {
           repo.setJournalStatus(entry.clientOrderId, 'filled', { ...(known.fill ? { fillPrice: known.fill.price, filledAt: known.fill.time } : {}) });
         } else if (known.status === 'accepted') {
@@ -182,7 +181,7 @@ export class TaskActor {
       for (const mine of repo.listPositions({ taskId: this.task.id })) {
         if (!heldIds.has(mine.id)) {
           repo.deletePosition(mine.id);
-          notes.push(`position ${mine.id} is no longer held by the broker; removed`);
+          notes.push(reconcileNotes.positionGone(mine.id));
         }
       }
       this.runner.positions.splice(0, this.runner.positions.length);
@@ -191,7 +190,8 @@ export class TaskActor {
         if (!testFaults.skipRestorePosition) this.runner.restorePosition(position);
       }
       if (notes.length) {
-        repo.recordEvent({ type: 'TaskReconciled', severity: 'warning', taskId: this.task.id, code: 'RECONCILED', message: notes.join('; ') });
+        const { type, severity, code, message } = taskEvents.reconciled(notes);
+        repo.recordEvent({ type, severity, taskId: this.task.id, code, message });
       }
     });
     // After a reconnect (the task is live) the unsent orders of the current bar go now; at start, after the warm-up.
@@ -219,7 +219,7 @@ export class TaskActor {
     const notes: string[] = [];
     for (const entry of unsent) {
       if (latest !== undefined && latest === entry.decidedAt) {
-        notes.push(`${entry.clientOrderId}: journaled on the current bar but never sent; sent now`);
+        notes.push(reconcileNotes.sentNow(entry.clientOrderId));
         await this.transmit(entry);
         continue;
       }
@@ -227,9 +227,9 @@ export class TaskActor {
         repo.setJournalStatus(entry.clientOrderId, 'cancelled', { error: 'never reached the broker before the app stopped; its bar has passed, not sent late' });
         this.runner.applyCancelled(entry.clientOrderId);
       });
-      notes.push(`${entry.clientOrderId}: never reached the broker and its bar has passed; cancelled`);
+      notes.push(reconcileNotes.cancelledBarPassed(entry.clientOrderId));
     }
-    if (notes.length) this.record(() => this.emit({ type: 'TaskReconciled', severity: 'warning', code: 'RECONCILED', message: notes.join('; ') }));
+    if (notes.length) this.record(() => this.emit(taskEvents.reconciled(notes)));
     return notes;
   }
 
@@ -245,7 +245,7 @@ export class TaskActor {
       repo.transaction(() => {
         const i = this.bars.push(bar);
         this.lastBar = bar;
-        this.simulated?.onMarketBar(String(this.task.id), bar);
+        this.gateway.onBar(String(this.task.id), bar);
         this.runner.onBar(this.bars, i);
         repo.setTaskLastBar(this.task.id, bar.time);
         this.flushEvents();
@@ -276,11 +276,11 @@ export class TaskActor {
     const taskId = String(this.task.id);
     if (flatten && this.lastBar) {
       const bar = this.lastBar;
-      if (this.simulated) {
+      if (!this.gateway.sendsAfterCommit) {
         this.deps.repo.transaction(() => {
           // At the symbol's market price now (what every view shows), not at this task's last bar close.
           const mark = this.deps.feed.quote?.(this.task.pair);
-          this.simulated?.flatten(taskId, mark?.time ?? bar.time, mark?.price ?? bar.close, flatten.reason);
+          this.gateway.flatten(taskId, mark?.time ?? bar.time, mark?.price ?? bar.close, flatten.reason);
           this.flushEvents();
         });
         this.publishCommitted();
@@ -295,8 +295,7 @@ export class TaskActor {
         });
       }
     }
-    this.simulated?.closeBook(taskId);
-    if (this.simulated) this.deps.execution.setListener(taskId, undefined);
+    this.gateway.close(taskId);
   }
 
   /**
@@ -373,7 +372,7 @@ export class TaskActor {
     const hold = this.holdReason ?? this.unknownHold;
     if (hold) {
       this.runner.applyCancelled(order.clientOrderId);
-      this.emit({ type: 'OrderHeld', severity: 'warning', code: 'BROKER_NOT_READY', message: `${order.side} ${order.lots} ${order.symbol} not sent: ${hold}` });
+      this.emit(taskEvents.orderHeld(order, hold));
       return;
     }
     const existing = repo.findJournalEntry(order.clientOrderId);
@@ -383,20 +382,15 @@ export class TaskActor {
       const decided = repo.findJournalByDecision(order.decisionKey);
       if (decided) {
         this.runner.applyCancelled(order.clientOrderId);
-        this.emit({
-          type: 'DuplicateDecisionRefused', severity: 'critical', code: 'DUPLICATE_DECISION',
-          message: `${order.side} ${order.lots} ${order.symbol} (${order.reason}) not sent: decision ${order.decisionKey} was already journaled as ${decided.clientOrderId} (${decided.status})`,
-          data: { decisionKey: order.decisionKey, clientOrderId: order.clientOrderId, journaledAs: decided.clientOrderId },
-        });
+        this.emit(taskEvents.duplicateDecision(order, decided));
         return;
       }
     }
     if (!existing) repo.journalIntent(order);
-    if (!this.simulated) {
-      this.outbox.push(order);
-      return;
-    }
-    this.applyOutcome(order, this.simulated.submitNow(order));
+    // Paper: answered inside this bar's transaction. A real broker: sent once the transaction committed.
+    const answered = this.gateway.submitInBar(order);
+    if (answered === undefined) this.outbox.push(order);
+    else this.applyOutcome(order, answered);
   }
 
   /** Real brokers: sends a journaled order and records the answer; a lost answer is resolved by asking, later. */
@@ -427,7 +421,7 @@ export class TaskActor {
     if (this.stopped || !this.unresolved.has(order.clientOrderId)) return;
     let known: Awaited<ReturnType<ExecutionClient['findOrder']>>;
     try {
-      known = await this.deps.execution.findOrder(order.clientOrderId);
+      known = await this.gateway.findOrder(order.clientOrderId);
     } catch {
       if (attempt > 0 && attempt < 10) setTimeout(() => void this.resolveUnknown(order, attempt + 1), UNKNOWN_RESOLVE_DELAY_MS * attempt).unref?.();
       return;
@@ -438,7 +432,7 @@ export class TaskActor {
         // The broker never received it: the decision belonged to a bar that has passed, so it is not sent late.
         this.deps.repo.setJournalStatus(order.clientOrderId, 'cancelled', { error: 'the broker never received it' });
         this.runner.applyCancelled(order.clientOrderId);
-        this.emit({ type: 'OrderResolved', severity: 'warning', code: 'ORDER_NOT_RECEIVED', message: `${order.clientOrderId}: the broker never received it; not resent` });
+        this.emit(taskEvents.notReceived(order));
       } else if (known.status === 'accepted' || known.status === 'filled') {
         // The broker's own fill report may have arrived meanwhile (and the position even closed since): apply a fill once.
         const alreadyFilled = this.deps.repo.findJournalEntry(order.clientOrderId)?.status === 'filled';
@@ -464,15 +458,15 @@ export class TaskActor {
     repo.setJournalStatus(order.clientOrderId, outcome.status === 'rejected' ? 'rejected' : 'unknown', { error: outcome.reason });
     if (outcome.status === 'rejected') {
       this.runner.applyCancelled(order.clientOrderId);
-      this.emit({ type: 'OrderRejected', severity: 'warning', code: 'ORDER_REJECTED', message: `${order.side} ${order.lots} ${order.symbol} rejected: ${outcome.reason}` });
+      this.emit(taskEvents.rejected(order, outcome.reason));
     } else {
-      this.emit({ type: 'OrderUnknown', severity: 'warning', code: 'ORDER_OUTCOME_UNKNOWN', message: `${order.side} ${order.lots} ${order.symbol}: no answer from the broker (${outcome.reason}); asking it by client order id` });
+      this.emit(taskEvents.unknown(order, outcome.reason));
     }
   }
 
   /** Broker callbacks outside a bar (real brokers): record in a transaction of their own, then publish. */
   private record(work: () => void): void {
-    if (this.simulated) {
+    if (!this.gateway.callbacksNeedTransaction) {
       work();
       return;
     }
@@ -537,69 +531,12 @@ export class TaskActor {
     this.runner.applyCancelled(clientOrderId);
   }
 
-  private emit(event: ActorEventDraft): void {
+  private emit(event: TaskEventDraft): void {
     this.pendingEvents.push({ ...event, taskId: this.task.id });
   }
 
   private onEngineEvent(event: EngineEvent): void {
-    const { pair, timeframe } = this.task;
-    const digits = this.instrument.digits;
-    switch (event.type) {
-      case 'OrderFilled': {
-        const f = event.fill;
-        if (f.opens) {
-          this.emit({
-            type: 'OrderFilled', severity: 'info', code: null,
-            message: `${f.side} ${f.lots} ${pair} filled at ${fmt(f.price, digits)} (${timeframe})`,
-            data: { clientOrderId: f.clientOrderId, price: f.price, lots: f.lots, side: f.side, time: f.time },
-          });
-          this.emit({
-            type: 'PositionOpened', severity: 'info', code: null,
-            message: `${pair} ${f.side} ${f.lots} opened at ${fmt(f.price, digits)} (${timeframe})`,
-            data: { positionId: f.positionId, clientOrderId: f.clientOrderId, side: f.side, lots: f.lots, price: f.price, time: f.time },
-          });
-        }
-        break;
-      }
-      case 'PositionClosed': {
-        const t = event.trade;
-        this.emit({
-          type: 'PositionClosed', severity: 'info', code: t.exitReason,
-          message: `${pair} ${t.side} ${t.lots} closed at ${fmt(t.exitPrice, digits)} (${t.exitReason.replace(/_/g, ' ')}): ${t.pnl >= 0 ? '+' : ''}${t.pnl.toFixed(2)}`,
-          data: { positionId: t.positionId, pnl: t.pnl, exitReason: t.exitReason, time: t.exitTime },
-        });
-        // One breach event per force-close, not one per position of the series.
-        if (t.exitReason === 'max_drawdown' && this.drawdownReportedFor !== t.exitTime) {
-          this.drawdownReportedFor = t.exitTime;
-          this.emit({
-            type: 'RiskBreached', severity: 'critical', code: 'MAX_DRAWDOWN',
-            message: `${pair} ${timeframe}: the series reached max_drawdown_percent of the task's capital and was force-closed`,
-            data: { positionId: t.positionId, pnl: t.pnl },
-          });
-        }
-        break;
-      }
-      case 'RiskBreached':
-        this.emit({
-          type: 'RiskBreached', severity: 'critical', code: event.code, message: event.message,
-          data: { floatingPnl: event.floatingPnl, limit: event.limit },
-        });
-        break;
-      case 'OrderDenied':
-        this.emit({ type: 'OrderDenied', severity: 'warning', code: event.denial.code, message: event.denial.message });
-        break;
-      case 'TaskPaused':
-        this.emit({ type: 'TaskPaused', severity: 'warning', code: 'TASK_PAUSED', message: event.reason });
-        break;
-      case 'OrderSubmitted': {
-        const o = event.order;
-        this.emit({
-          type: 'OrderSubmitted', severity: 'info', code: null,
-          message: `${o.side} ${o.lots} ${o.symbol} sent (${o.reason})`,
-          data: { clientOrderId: o.clientOrderId, side: o.side, lots: o.lots, symbol: o.symbol, kind: o.closesPositionId ? 'close' : 'open', reason: o.reason },
-        });
-        break;
-      }
-    }
+    const drafts = eventsOfEngineEvent(event, { pair: this.task.pair, timeframe: this.task.timeframe, digits: this.instrument.digits }, this.drawdown);
+    for (const draft of drafts) this.emit(draft);
   }
 }
