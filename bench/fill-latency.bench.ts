@@ -36,7 +36,7 @@ const bench: Bench = async (report) => {
     });
     const page = await openWorkstationPage(browser);
     await page.goto(server.signInUrl());
-    await page.waitForFunction(() => document.querySelector('[data-testid="api-state"]')?.getAttribute('data-state') === 'connected');
+    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document.querySelector('[data-testid="api-state"]')?.getAttribute('data-state') === 'connected');
     const session = await server.call('POST', '/api/session/create', { user_id: 'bench_fills' });
     const sessionId = session.body.data.session_id as string;
     await page.getByTestId('nav-trading').click();

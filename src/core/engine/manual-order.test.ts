@@ -70,7 +70,7 @@ describe('a manual order on a paper-trading account task', () => {
       taskId: '2', orderIdPrefix: 'E2', instrument: gold, capital: 10_000, magic: 7, strategy: { onBar: () => undefined },
       router: { submit: (o) => void routed.push({ id: o.clientOrderId, lots: o.lots }), setProtection: () => undefined },
       accountRate: () => 1,
-      account: { admit: () => (full ? { code: 'MAX_POSITIONS', message: 'the account holds its maximum of positions' } : 0.37), protection: true },
+      account: { admit: () => (full ? { code: 'MAX_OPEN_POSITIONS' as const, message: 'the account holds its maximum of positions' } : 0.37), protection: true },
     });
     const bars = { time: Float64Array.of(Date.UTC(2024, 2, 6)), open: Float64Array.of(2100), high: Float64Array.of(2100), low: Float64Array.of(2100), close: Float64Array.of(2100), volume: Float64Array.of(0), length: 1 };
     runner.onBar(bars, 0);
