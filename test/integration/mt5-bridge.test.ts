@@ -454,16 +454,17 @@ describe('MT5 bridge: bars', () => {
     const sub = h.fake.commands.find((c) => c.type === 'subscribe');
     expect(sub).toMatchObject({ symbols: ['EURUSD'], timeframes: ['H1'], ticks: false });
 
+    // History for warm-up, cached for the synchronous port method (asked before any bar closed live: the fake
+    // terminal then answers from its recorded bars only).
+    const fetched = await h.bridge.bars.fetchHistory('EURUSD', '1H', null, 50);
+    expect(fetched).toHaveLength(50);
+    expect(h.bridge.bars.history('EURUSD', '1H', forming - hour, 10).map((b) => b.time)).toEqual(fetched.slice(-10).map((b) => b.time));
+
     // A live bar that was already delivered is not delivered again; a newer one is.
     h.fake.closeBar('EURUSD', 'H1', forming - hour, 1.1);
     h.fake.closeBar('EURUSD', 'H1', forming, 1.1);
     await until(() => bars.length === 4, 1_000, 'the live bar');
     expect(bars[3]?.time).toBe(forming);
-
-    // History for warm-up, cached for the synchronous port method.
-    const fetched = await h.bridge.bars.fetchHistory('EURUSD', '1H', null, 50);
-    expect(fetched).toHaveLength(50);
-    expect(h.bridge.bars.history('EURUSD', '1H', forming - hour, 10).map((b) => b.time)).toEqual(fetched.slice(-10).map((b) => b.time));
 
     // Reconnect: the subscription set is sent again and nothing is delivered twice.
     h.fake.disconnect();
