@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { createApiHandlers } from '../core/api/create-api-handlers';
@@ -48,6 +48,7 @@ import { createSqliteResearchRepository } from '../adapters/persistence/sqlite/r
 import { ResearchService } from '../core/research/service';
 import { backtestTradesFrom } from '../core/research/backtest-trades';
 import { rotateApiToken } from './api-token';
+import { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics';
 
 export interface AppContext {
   dataDir: string;
@@ -66,6 +67,8 @@ export interface AppContext {
   start(): Promise<void>;
   /** The one domain event stream (stored in the journal first): IPC push, the WebSocket and the notifier subscribe. */
   events: DomainEventStream & DomainEventPublisher;
+  /** Prometheus metrics of this context (its own registries); the HTTP server records each request in it. */
+  metrics: PrometheusMetrics;
   close(): void;
 }
 
@@ -89,6 +92,8 @@ export interface AppContextOptions {
   exchanges?: CcxtInstanceOptions & { feed?: CcxtFeedOptions; execution?: CcxtExecutionOptions };
   /** The MT5 terminal launcher's OS and environment (tests start a fake terminal64.exe as on Windows). */
   mt5?: { platform?: NodeJS.Platform; env?: NodeJS.ProcessEnv };
+  /** Where this runs, as /api/status reports it ('headless', 'desktop'); default 'local'. */
+  environment?: string;
 }
 
 function numberFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
@@ -174,6 +179,20 @@ export function createAppContext(options: AppContextOptions): AppContext {
     onListenerError: (error, event) => logger.error({ err: error, event: event.type }, 'an event subscriber failed'),
   });
   events.subscribe(notifyOnEvents(notifier));
+  // Prometheus: trading metrics counted from the event stream as it happens; database size on disk for /api/metrics/system.
+  const databaseFile = join(dataDir, DATABASE_FILE);
+  const sizeOf = (file: string) => {
+    try {
+      return statSync(file).size;
+    } catch {
+      return 0;
+    }
+  };
+  const metrics = new PrometheusMetrics({
+    brokerOfTask: (taskId) => trading.findTask(taskId)?.broker,
+    diskUsageBytes: () => sizeOf(databaseFile) + sizeOf(`${databaseFile}-wal`),
+  });
+  const stopMetrics = metrics.watch(events);
   // Broker links (MT5 terminal attached, exchange reachable, …) are events too: the brokers screens refetch on them.
   brokers.onRegister((connection) => {
     let last = '';
@@ -269,6 +288,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
       strategies: { find: findStrategy, all: () => builtinStrategies },
       backtests: backtestTradesFrom(backtestRepo),
     },
+    market7: { environment: options.environment ?? 'local', repo: trading, brokers, metrics },
   });
   logger.info({ dataDir, version }, 'app context ready');
   return {
@@ -289,8 +309,10 @@ export function createAppContext(options: AppContextOptions): AppContext {
       if (resumed.length || failed.length) logger.info({ resumed: resumed.map((t) => t.id), failed }, 'tasks resumed after start');
     },
     events,
+    metrics,
     close() {
       kernel.shutdown();
+      stopMetrics();
       exchangeAccounts.closeAll();
       research.shutdown();
       void backtests.close().then(() => backtestPool.close());

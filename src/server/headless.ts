@@ -40,7 +40,7 @@ export interface HeadlessInstance {
 
 export async function startHeadless(options: HeadlessOptions): Promise<HeadlessInstance> {
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  const context = createAppContext({ ...options.context, dataDir: options.dataDir, version });
+  const context = createAppContext({ environment: 'headless', ...options.context, dataDir: options.dataDir, version });
   const apiToken = new ApiTokenFile(options.dataDir);
   const loginCodes = new LoginCodes();
   const server = await createHttpServer({
@@ -52,6 +52,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessI
     uiDir: options.uiDir ?? join(projectRoot, 'out', 'renderer'),
     loginCodes,
     events: context.events,
+    httpMetrics: context.metrics,
   });
   try {
     await server.listen({ host: '127.0.0.1', port: options.port });

@@ -53,6 +53,12 @@ const cases: Case[] = [
   ['capital.resetPortfolio', { user_id: 'parity' }],
   ['capital.resetPortfolio', { user_id: 'parity' }],
   ['system.health', {}],
+  ['market7.health', {}],
+  ['market7.status', {}],
+  ['metrics.all', {}],
+  ['metrics.trading', {}],
+  ['metrics.ml', {}],
+  ['metrics.system', {}],
   ['session.create', { user_id: 'parity' }],
   ['session.create', { user_id: 'no spaces allowed' }],
   ['session.addPair', withSession((id) => ({ session_id: id, pair: 'xauusd' }))],
@@ -217,6 +223,9 @@ function normalize(result: CallResult, state: TransportState): unknown {
       if (VOLATILE.has(key)) return '<volatile>';
       if (typeof value === 'string' && state.sessionId) return value.split(state.sessionId).join('<session>');
       if (key === 'uptime_seconds') return 0;
+      // market7's uptime ("0m"), where the process runs, a broker's last sign of life and the Prometheus expositions (request counts, CPU) differ by nature.
+      if (key === 'uptime' || key === 'environment' || key === 'last_heartbeat') return '<volatile>';
+      if (key === 'text' && typeof value === 'string' && value.startsWith('# HELP')) return '<exposition>';
       if (key === 'version') return '<version>';
       return value;
     }),

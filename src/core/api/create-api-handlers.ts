@@ -17,6 +17,7 @@ import { createPaperTradingHandlers, type PaperTradingHandlerDeps } from './pape
 import { createIdentityHandlers } from './identity-handlers';
 import { createExportHandlers } from './export-handlers';
 import type { IdentityService } from '../identity/identity-service';
+import { createMarket7SystemHandlers, type Market7SystemDeps } from './market7-system-handlers';
 
 export interface ApiDependencies {
   capital: CapitalRepository;
@@ -37,6 +38,8 @@ export interface ApiDependencies {
   apiToken: { rotate(): void };
   /** Users, sessions, API keys (issue 11): every documented sign-in. */
   identity: IdentityService;
+  /** market7's /api/health, /api/status and the Prometheus expositions (version and clock are the ones above). */
+  market7: Omit<Market7SystemDeps, 'version' | 'clock'>;
 }
 
 /** The ONE implementation of the contract. HTTP, IPC and tests all call these same functions. */
@@ -68,6 +71,7 @@ export function createApiHandlers(deps: ApiDependencies): Handlers {
     ...createPaperTradingHandlers(deps.paperTrading),
     ...createResearchHandlers(deps.research),
     ...createIdentityHandlers({ identity: deps.identity, clock: deps.clock }),
+    ...createMarket7SystemHandlers({ ...deps.market7, version: deps.version, clock: deps.clock }),
   };
   // Exports read through the same views the screens use.
   return { ...handlers, ...createExportHandlers(handlers) };

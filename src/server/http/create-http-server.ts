@@ -16,6 +16,7 @@ import { buildOpenApiDocument } from './openapi';
 import { bearerToken, isAllowedOrigin, isLoopbackHost, readCookie } from './security';
 import { EVENT_SOCKET_PATH } from '../../shared/contract/events';
 import type { DomainEventStream } from '../../core/ports/domain-events';
+import type { HttpRequestRecorder } from '../../core/ports/metrics';
 import { eventSocketRoute, routeUpgrades } from './event-socket';
 import type { IdentityService } from '../../core/identity/identity-service';
 import { ANONYMOUS, type Caller, type Principal } from '../../shared/contract/access';
@@ -40,6 +41,8 @@ export interface HttpServerOptions {
   identity?: IdentityService;
   /** The domain event stream, served to the browser UI as a WebSocket at EVENT_SOCKET_PATH. */
   events?: DomainEventStream;
+  /** Counts every answered request by method, route pattern (never the raw URL) and status (Prometheus). */
+  httpMetrics?: HttpRequestRecorder;
 }
 
 const UI_CSP =
@@ -64,6 +67,10 @@ const PREFIX_ENVELOPES: readonly (readonly [prefix: string, kind: EnvelopeKind])
   ['/auth/', 'ai-trading-hub'],
   ['/user/', 'ai-trading-hub'],
   ['/admin/', 'ai-trading-hub'],
+  // market7-api.md (System and Metrics so far)
+  ['/api/health/', 'market7'],
+  ['/api/status/', 'market7'],
+  ['/api/metrics/', 'market7'],
 ];
 
 /** The path of a request URL as the router sees it: no query, repeated slashes merged (`//api/v1/x` is `/api/v1/x`). */
@@ -214,6 +221,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     );
   }
 
+  if (options.httpMetrics) {
+    const recorder = options.httpMetrics;
+    server.addHook('onResponse', async (request, reply) => {
+      // The route pattern keeps the label set bounded; anything no route matched counts as one "unmatched" route.
+      const route = request.routeOptions?.url ?? 'unmatched';
+      recorder.observeHttpRequest(request.method, request.is404 ? 'unmatched' : route, reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
+
   server.addHook('onSend', async (_request, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
@@ -282,6 +298,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
                 .header('Content-Disposition', `attachment; filename="${file.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
                 .send(file.csv);
             }
+            // A Prometheus exposition: the text itself unless the client asked for JSON.
+            if (route.text === 'prometheus' && !(request.headers.accept ?? '').includes('application/json')) {
+              const exposition = result.data as { content_type: string; text: string };
+              return reply.type(exposition.content_type).send(exposition.text);
+            }
+            if (route.bare) return reply.code(route.status ?? 200).send(result.data);
             return reply.code(route.status ?? 200).send(successEnvelope(route.envelope, result.message, result.data));
           }
           return reply

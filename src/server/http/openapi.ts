@@ -70,6 +70,32 @@ const ERROR_RESPONSES: Record<EnvelopeKind, Record<string, unknown>> = {
       },
     },
   },
+  // market7 (/api/health, /api/status, /api/metrics...): {status:'error', error:{code, message, details, detail_code}, timestamp}
+  market7: {
+    description: "Refused: `error.code` is market7's (VALIDATION_ERROR, AUTHENTICATION_ERROR, NOT_FOUND, ...), `error.detail_code` ours, `error.details.errors` lists field problems",
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          properties: {
+            status: { const: 'error' },
+            error: {
+              type: 'object',
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                details: { type: 'object', properties: { errors: { type: 'array', items: fieldProblem('path') } } },
+                detail_code: { type: 'string' },
+              },
+              required: ['code', 'message', 'details'],
+            },
+            timestamp: { type: 'string', format: 'date-time' },
+          },
+          required: ['status', 'error', 'timestamp'],
+        },
+      },
+    },
+  },
 };
 
 function successSchema(kind: EnvelopeKind, output: JsonSchema): Record<string, unknown> {
@@ -80,6 +106,8 @@ function successSchema(kind: EnvelopeKind, output: JsonSchema): Record<string, u
     case 'binance-trading-bot':
     case 'ai-trading-hub':
       return output;
+    case 'market7':
+      return { type: 'object', properties: { status: { const: 'success' }, data: output, timestamp: { type: 'string', format: 'date-time' } }, required: ['status', 'data', 'timestamp'] };
   }
 }
 
@@ -119,7 +147,8 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               : {
                   description: route.status === 201 ? 'Created' : 'Done',
                   content: {
-                    'application/json': { schema: successSchema(route.envelope, output) },
+                    'application/json': { schema: route.bare ? output : successSchema(route.envelope, output) },
+                    ...(route.text === 'prometheus' ? { 'text/plain; version=0.0.4': { schema: { type: 'string' } } } : {}),
                   },
                 },
           400: refused,

@@ -6,7 +6,46 @@ import type { EnvelopeKind } from './procedure';
  * The documented response envelopes. forex-echo: {success, message, data} and {success:false, error};
  * trading-application: the documented body, and {success:false, detail, errors, request_id, timestamp} (plus `code`).
  * binance-trading-bot: the documented body, and {success:false, error, details: {field, message[, errors]}} (plus `code`).
+ * market7: {status:'success', data, timestamp}, and {status:'error', error: {code, message, details, detail_code}, timestamp}
+ * with market7's codes (MARKET7_ERROR_CODES); `detail_code` keeps ours, which is finer.
  */
+
+/** Our error code as market7 names it (its document lists these codes; INTERNAL_ERROR and SERVICE_UNAVAILABLE for 500/503). */
+export const MARKET7_ERROR_CODES: Record<ErrorCode, string> = {
+  VALIDATION_FAILED: 'VALIDATION_ERROR',
+  AMBIGUOUS_TARGET: 'VALIDATION_ERROR',
+  UNAUTHORIZED: 'AUTHENTICATION_ERROR',
+  FORBIDDEN: 'AUTHORIZATION_ERROR',
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_ALLOWED: 'VALIDATION_ERROR',
+  ALREADY_EXISTS: 'VALIDATION_ERROR',
+  DUPLICATE_STRATEGY: 'VALIDATION_ERROR',
+  DUPLICATE_PAIR: 'VALIDATION_ERROR',
+  ALLOCATION_EXCEEDED: 'VALIDATION_ERROR',
+  NOTHING_TO_ALLOCATE: 'VALIDATION_ERROR',
+  PAYLOAD_TOO_LARGE: 'VALIDATION_ERROR',
+  URI_TOO_LONG: 'VALIDATION_ERROR',
+  HEADERS_TOO_LARGE: 'VALIDATION_ERROR',
+  REQUEST_TIMEOUT: 'VALIDATION_ERROR',
+  UNSUPPORTED_MEDIA_TYPE: 'VALIDATION_ERROR',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL: 'INTERNAL_ERROR',
+  UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  KEYCHAIN_UNAVAILABLE: 'CONFIGURATION_ERROR',
+  EXCHANGE_AUTH_FAILED: 'EXTERNAL_API_ERROR',
+  INSUFFICIENT_FUNDS: 'INSUFFICIENT_BALANCE',
+  INVALID_ORDER: 'VALIDATION_ERROR',
+  UNKNOWN_SYMBOL: 'INVALID_SYMBOL',
+  NOT_SUPPORTED: 'EXTERNAL_API_ERROR',
+  EXCHANGE_UNAVAILABLE: 'EXTERNAL_API_ERROR',
+  EXCHANGE_ERROR: 'EXTERNAL_API_ERROR',
+  ACCOUNT_IN_USE: 'VALIDATION_ERROR',
+  TERMINAL_NOT_CONNECTED: 'EXTERNAL_API_ERROR',
+  BRIDGE_UNAVAILABLE: 'EXTERNAL_API_ERROR',
+  MARKET_CLOSED: 'TRADING_DISABLED',
+  TASK_NOT_RUNNING: 'TRADING_DISABLED',
+  ORDER_DENIED: 'VALIDATION_ERROR',
+};
 
 export function successEnvelope(kind: EnvelopeKind, message: string, data: unknown): Record<string, unknown> {
   switch (kind) {
@@ -20,6 +59,8 @@ export function successEnvelope(kind: EnvelopeKind, message: string, data: unkno
       return data as Record<string, unknown>;
     case 'ai-trading-hub':
       return data as Record<string, unknown>;
+    case 'market7':
+      return { status: 'success', data, timestamp: new Date().toISOString() };
   }
 }
 
@@ -66,6 +107,12 @@ export function errorEnvelope(
     }
     case 'ai-trading-hub':
       return { detail: message, code, ...(details && details.length ? { errors: details } : {}) };
+    case 'market7':
+      return {
+        status: 'error',
+        error: { code: MARKET7_ERROR_CODES[code], message, details: details && details.length ? { errors: details } : {}, detail_code: code },
+        timestamp: new Date().toISOString(),
+      };
   }
 }
 
@@ -118,7 +165,31 @@ export function callResultFromEnvelope(kind: EnvelopeKind, status: number, body:
         },
       };
     }
+    case 'market7':
+      return market7Result(status, body);
   }
+}
+
+function market7Result(status: number, body: unknown): CallResult {
+  const envelope = (body ?? {}) as { status?: unknown; data?: unknown; error?: unknown };
+  if (status < 400) {
+    // Wrapped ({status:'success', data}) or a documented bare body (/api/health: {status:'healthy', ...}).
+    return { ok: true, data: envelope.status === 'success' && 'data' in envelope ? envelope.data : body, message: '' };
+  }
+  const error = (envelope.error && typeof envelope.error === 'object' ? envelope.error : {}) as {
+    code?: unknown; message?: unknown; details?: unknown; detail_code?: unknown;
+  };
+  const ours = typeof error.detail_code === 'string' && error.detail_code in ERROR_STATUS ? (error.detail_code as ErrorCode) : undefined;
+  const theirs = (Object.keys(MARKET7_ERROR_CODES) as ErrorCode[]).find((c) => MARKET7_ERROR_CODES[c] === error.code && ERROR_STATUS[c] === status);
+  const list = (error.details as { errors?: unknown } | undefined)?.errors;
+  return {
+    ok: false,
+    error: {
+      code: ours ?? theirs ?? codeForStatus(status),
+      message: typeof error.message === 'string' ? error.message : `The server answered ${status}`,
+      ...(Array.isArray(list) ? { details: list as ErrorDetail[] } : {}),
+    },
+  };
 }
 
 function binanceResult(status: number, body: unknown): CallResult {

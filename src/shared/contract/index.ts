@@ -12,6 +12,7 @@ import * as paperTrading from './paper-trading';
 import * as customStrategies from './custom-strategies';
 import * as identity from './identity';
 import * as exports from './exports';
+import * as market7System from './market7-system';
 import type { Caller } from './access';
 import type { Procedure } from './procedure';
 
@@ -131,6 +132,12 @@ export const procedures = {
   'export.trades': exports.exportTrades,
   'export.backtestTrades': exports.exportBacktestTrades,
   'export.journal': exports.exportJournal,
+  'market7.health': market7System.health,
+  'market7.status': market7System.status,
+  'metrics.all': market7System.metrics,
+  'metrics.trading': market7System.tradingMetrics,
+  'metrics.ml': market7System.mlMetrics,
+  'metrics.system': market7System.systemMetrics,
 } as const satisfies Record<string, Procedure>;
 
 export type Procedures = typeof procedures;

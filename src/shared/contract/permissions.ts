@@ -118,6 +118,12 @@ export const PROCEDURE_PERMISSIONS = {
   'export.trades': 'export',
   'export.backtestTrades': 'export',
   'export.journal': 'export',
+  'market7.health': 'public',
+  'market7.status': 'read',
+  'metrics.all': 'read',
+  'metrics.trading': 'read',
+  'metrics.ml': 'read',
+  'metrics.system': 'read',
 } as const satisfies Record<ProcedureName, RequiredPermission>;
 
 export function permissionOf(name: ProcedureName): RequiredPermission {

@@ -11,8 +11,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * 204 with no body on delete) and fails as {success:false, error, details: {field, message}} (plus `code`).
  * ai-trading-hub (/auth/..., /user/..., /admin/... at the root) answers with the documented body as is and fails as
  * FastAPI does: {detail} (plus `code` and, for bad input, `errors`).
+ * market7 (/api/health, /api/status, /api/metrics...) wraps as {status:'success', data, timestamp} and fails as
+ * {status:'error', error: {code, message, details}, timestamp} with market7's own codes (VALIDATION_ERROR, ...).
  */
-export type EnvelopeKind = 'forex-echo' | 'trading-application' | 'binance-trading-bot' | 'ai-trading-hub';
+export type EnvelopeKind = 'forex-echo' | 'trading-application' | 'binance-trading-bot' | 'ai-trading-hub' | 'market7';
 
 export interface HttpRoute {
   method: HttpMethod;
@@ -25,6 +27,13 @@ export interface HttpRoute {
   status?: 200 | 201 | 204;
   /** The answer is a file: its `csv` field is sent as text/csv with its `filename` (IPC callers get the JSON). */
   download?: 'csv';
+  /**
+   * The answer is a Prometheus text exposition: its `text` field is sent as `text/plain; version=0.0.4` unless the
+   * client asks for JSON (the typed client does: it gets the envelope).
+   */
+  text?: 'prometheus';
+  /** Success is the documented body itself, not wrapped in the envelope (market7's /api/health); errors still are. */
+  bare?: true;
 }
 
 export interface Procedure<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
