@@ -196,6 +196,7 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
 
     // Every domain event reaches the app windows (IPC push); screens refetch what it says changed.
     context.events.subscribe((event) => sendPush('domain-event', toEventMessage(event)));
+    context.events.onPulse((pulse) => sendPush('live-pulse', pulse));
     // Tasks that were running when the app last stopped resume, each reconciled with its broker first.
     void context.start().catch((error: unknown) => logger.error({ err: error }, 'resuming tasks failed'));
 

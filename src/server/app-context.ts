@@ -133,6 +133,8 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const store = createSqliteCandleStore(db);
   const feed = new LocalMarketFeed({
     store,
+    // Each step of a symbol's market is a pulse (coalesced by the bus): the UI refetches its chart and quotes then.
+    onStep: (symbol, time) => events.pulse({ kind: 'market', symbol, time: new Date(time).toISOString() }),
     barsPerSecond: options.feedBarsPerSecond ?? numberFromEnv('ECHO_FEED_SPEED', 1),
     seed: 7,
     warmUpBars: 300,
@@ -191,6 +193,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const metrics = new PrometheusMetrics({
     brokerOfTask: (taskId) => trading.findTask(taskId)?.broker,
     diskUsageBytes: () => sizeOf(databaseFile) + sizeOf(`${databaseFile}-wal`),
+    openPositions: () => trading.listPositions().map((p) => ({ id: p.id, taskId: Number(p.taskId) })),
   });
   const stopMetrics = metrics.watch(events);
   // Broker links (MT5 terminal attached, exchange reachable, …) are events too: the brokers screens refetch on them.
@@ -237,6 +240,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     strategies: { find: findStrategy, all: () => builtinStrategies },
     log: (level, message, data) => logger[level]({ data }, message),
     events,
+    pulses: events,
   });
   // Optimization, walk-forward and Monte Carlo: the same pool (named tasks) and the same shared candles.
   const research = new ResearchService({
@@ -244,6 +248,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     clock,
     log: (level, message, data) => logger[level]({ data }, message),
     events,
+    pulses: events,
   });
   // Identity: users in SQLite (argon2id), access tokens signed with a per-install key kept in the OS keychain.
   const identity = new IdentityService({

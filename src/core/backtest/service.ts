@@ -2,7 +2,8 @@ import { DomainError } from '../../shared/contract/errors';
 import type { BacktestView, CreateBacktestInput, ListBacktestsInput } from '../../shared/contract/backtest';
 import { TIMEFRAME_MS, type Timeframe } from '../domain/candles';
 import type { Clock } from '../ports/clock';
-import type { DomainEventPublisher } from '../ports/domain-events';
+import type { DomainEventPublisher, LivePulsePublisher } from '../ports/domain-events';
+import { progressPulses } from '../events/progress-pulses';
 import type { StrategyDefinition } from '../strategies/strategy';
 import type { CandleCache } from './candle-cache';
 import type { BacktestExecutor, JobHandle } from '../ports/backtest-executor';
@@ -36,6 +37,8 @@ export interface BacktestServiceDeps {
   log?: (level: 'info' | 'warn' | 'error', message: string, data?: unknown) => void;
   /** Told when a backtest ends (completed, failed or cancelled): BacktestCompleted. */
   events?: DomainEventPublisher;
+  /** Running backtests' progress, pushed to every window (see progressPulses). */
+  pulses?: LivePulsePublisher;
 }
 
 interface Active {
@@ -50,7 +53,15 @@ export class BacktestService {
   /** After close(): nothing is written any more (the database may be closed right after). */
   private closed = false;
 
-  constructor(private readonly deps: BacktestServiceDeps) {}
+  private readonly progressPulses;
+
+  constructor(private readonly deps: BacktestServiceDeps) {
+    this.progressPulses = progressPulses(
+      'backtest',
+      () => [...this.active.entries()].filter(([, entry]) => entry.totalBars > 0).map(([id, entry]) => ({ id, progress: this.percent(entry) })),
+      deps.pulses,
+    );
+  }
 
   create(input: CreateBacktestInput): BacktestView {
     const { strategies, repo, clock } = this.deps;
@@ -232,6 +243,7 @@ export class BacktestService {
   private schedule(row: BacktestRow): void {
     const entry: Active = { cancelled: false, totalBars: 0, finished: Promise.resolve() };
     this.active.set(row.id, entry);
+    this.progressPulses.ensure();
     entry.finished = this.runToEnd(row, entry).finally(() => {
       this.active.delete(row.id);
       this.announceEnd(row.id);

@@ -4,7 +4,7 @@ import { createSqliteTradingRepository } from '../../adapters/persistence/sqlite
 import { systemClock } from '../ports/clock';
 import type { Notification } from '../ports/notifier';
 import type { DomainEvent } from '../domain/domain-events';
-import { DomainEventBus } from './domain-event-bus';
+import { DomainEventBus, PULSE_INTERVAL_MS } from './domain-event-bus';
 import { notifyOnEvents } from './notify-on-events';
 import { domainEventJournal } from './trading-journal';
 
@@ -77,5 +77,25 @@ describe('domain event bus', () => {
       { kind: 'fill', severity: 'info', title: 'Order filled · task 2', body: 'BUY 0.1 XAUUSD filled at 2000.00' },
       { kind: 'risk_breach', severity: 'critical', title: 'Risk limit hit (MAX_DRAWDOWN) · task 2', body: 'drawdown over the limit' },
     ]);
+  });
+});
+
+describe('pulses', () => {
+  it('pass by without being stored, at most one per subject per window, the last of a burst always delivered', async () => {
+    const { repo, bus } = setUp();
+    const pulses: unknown[] = [];
+    bus.onPulse((p) => pulses.push(p));
+    for (let i = 0; i < 50; i++) bus.pulse({ kind: 'market', symbol: 'XAUUSD', time: `2025-01-01T00:${String(i).padStart(2, '0')}:00.000Z` });
+    bus.pulse({ kind: 'job', job: 'backtest', id: 7, progress: 12.5 });
+    // The first of the burst at once, the job (another subject) at once, the rest held back…
+    expect(pulses).toEqual([
+      { kind: 'market', symbol: 'XAUUSD', time: '2025-01-01T00:00:00.000Z' },
+      { kind: 'job', job: 'backtest', id: 7, progress: 12.5 },
+    ]);
+    // …and the newest of them sent when the window ends.
+    await new Promise((resolve) => setTimeout(resolve, PULSE_INTERVAL_MS + 50));
+    expect(pulses.at(-1)).toEqual({ kind: 'market', symbol: 'XAUUSD', time: '2025-01-01T00:49:00.000Z' });
+    expect(pulses).toHaveLength(3);
+    expect(repo.listEvents({ limit: 10 })).toHaveLength(0);
   });
 });

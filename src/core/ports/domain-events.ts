@@ -1,3 +1,4 @@
+import type { LivePulse } from '../../shared/contract/events';
 import type { DomainEvent, DomainEventDraft } from '../domain/domain-events';
 
 /** Where domain events are stored; the row id is the event's sequence number. */
@@ -18,10 +19,17 @@ export interface DomainEventPublisher {
   publish(events: readonly PublishedEvent[]): void;
 }
 
+/** Pulses (see LivePulse): what moved, for screens to refetch; never stored, coalesced per subject. */
+export interface LivePulsePublisher {
+  pulse(pulse: LivePulse): void;
+}
+
 export type DomainEventListener = (event: DomainEvent) => void;
 
 export interface DomainEventStream {
   subscribe(listener: DomainEventListener): () => void;
+  /** Pulses as they pass (none are kept for later). */
+  onPulse(listener: (pulse: LivePulse) => void): () => void;
   /** For a client that reconnects: what it missed after `afterId`, or `complete: false` when that is over `limit`. */
   replay(afterId: number, limit: number): { events: DomainEvent[]; complete: boolean; lastId: number };
   lastId(): number;

@@ -1,6 +1,7 @@
 import { DomainError, isDomainError } from '../../shared/contract/errors';
 import type { Clock } from '../ports/clock';
-import type { DomainEventPublisher } from '../ports/domain-events';
+import type { DomainEventPublisher, LivePulsePublisher } from '../ports/domain-events';
+import { progressPulses } from '../events/progress-pulses';
 import type { NewResearchRecord, ResearchKind, ResearchRecord, ResearchRepository, ResearchStatus } from '../ports/research-repository';
 import { CancelledError } from './runner';
 
@@ -32,6 +33,8 @@ export interface ResearchServiceOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string, data?: unknown) => void;
   /** Told when a job ends (completed or failed): ResearchJobFinished. */
   events?: DomainEventPublisher;
+  /** Running jobs' progress, pushed to every window (see progressPulses). */
+  pulses?: LivePulsePublisher;
 }
 
 interface Active {
@@ -53,8 +56,10 @@ export class ResearchService {
   private readonly maxActive: number;
   private readonly maxQueued: number;
   private readonly idleWaiters: (() => void)[] = [];
+  private readonly progressPulses;
 
   constructor(private readonly options: ResearchServiceOptions) {
+    this.progressPulses = progressPulses('research', () => [...this.active.values()].map((a) => ({ id: a.id, progress: round1(a.progress) })), options.pulses);
     this.maxActive = options.maxActive ?? 2;
     this.maxQueued = options.maxQueued ?? 20;
     const failed = options.repo.failUnfinished(INTERRUPTED_MESSAGE, this.now());
@@ -149,6 +154,7 @@ export class ResearchService {
       const next = this.queue.shift() as Queued;
       const active: Active = { id: next.id, kind: next.kind, controller: new AbortController(), progress: 0 };
       this.active.set(next.id, active);
+      this.progressPulses.ensure();
       this.options.repo.markRunning(next.id, this.now());
       void this.run(active, next.work);
     }

@@ -114,6 +114,10 @@ export function eventSocketRoute(options: EventSocketOptions): UpgradeRoute & { 
       if (held) held.push(message);
       else deliver(message);
     });
+    // Pulses (what moved) go out as they pass once the client is ready; none are held or replayed.
+    const unsubscribePulses = options.stream.onPulse((pulse) => {
+      if (!held) send({ kind: 'pulse', pulse });
+    });
     const start = (afterId: number | undefined) => {
       if (!held) return;
       clearTimeout(helloTimer);
@@ -149,6 +153,7 @@ export function eventSocketRoute(options: EventSocketOptions): UpgradeRoute & { 
     ws.on('close', () => {
       clearTimeout(helloTimer);
       unsubscribe();
+      unsubscribePulses();
     });
     ws.on('error', () => ws.terminate());
   };

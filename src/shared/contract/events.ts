@@ -55,6 +55,17 @@ export const domainEvent = z.object({
 });
 export type DomainEventMessage = z.output<typeof domainEvent>;
 
+/**
+ * A pulse: something moved that nobody needs a record of — a symbol's market stepped, a job's progress changed. Not
+ * journaled, not replayed, sent at most every few hundred milliseconds per subject; screens refetch what moved
+ * instead of polling on a timer.
+ */
+export const livePulse = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('market'), symbol: z.string(), time: isoTime.describe("the symbol's market clock") }),
+  z.object({ kind: z.literal('job'), job: z.enum(['backtest', 'research']), id: z.number().int(), progress: z.number() }),
+]);
+export type LivePulse = z.output<typeof livePulse>;
+
 /** A message meant for a person: shown as a native desktop notification and in the app's alert list. */
 export const notificationEvent = z.object({
   id: z.string(),
@@ -67,6 +78,7 @@ export const notificationEvent = z.object({
 export const pushEvents = {
   notification: notificationEvent,
   'domain-event': domainEvent,
+  'live-pulse': livePulse,
 } as const satisfies Record<string, z.ZodType>;
 
 export type PushEvents = typeof pushEvents;
@@ -98,5 +110,6 @@ export const eventSocketMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('event'), event: domainEvent }),
   /** More was missed than the server replays: refetch every screen, then carry on from `last_id`. */
   z.object({ kind: z.literal('resync'), last_id: z.number().int() }),
+  z.object({ kind: z.literal('pulse'), pulse: livePulse }),
 ]);
 export type EventSocketMessage = z.output<typeof eventSocketMessage>;

@@ -11,6 +11,8 @@ export interface LocalFeedOptions {
   seed: number;
   /** Warm-up history kept behind where a symbol's market starts (in hours, or base bars when those are longer). */
   warmUpBars: number;
+  /** Told each time a symbol's market clock moves (screens refetch on it instead of polling). */
+  onStep?: (symbol: string, time: number) => void;
 }
 
 /**
@@ -42,7 +44,7 @@ export class LocalMarketFeed implements MarketFeed {
     const signature = base ? `replay|${base}` : 'simulated|1M';
     if (existing && existing.bars.signature === signature) return existing;
     const bars = base ? replayBars(store, symbol, base, warmUpBars) : simulatedBars(seed, symbol, warmUpBars);
-    const market = new SymbolMarket(symbol, bars, () => this.options.barsPerSecond);
+    const market = new SymbolMarket(symbol, bars, () => this.options.barsPerSecond, (time) => this.options.onStep?.(symbol, time));
     this.markets.set(symbol, market);
     return market;
   }

@@ -57,6 +57,7 @@ export class SymbolMarket {
     readonly symbol: string,
     readonly bars: BaseBars,
     private readonly barsPerSecond: () => number,
+    private readonly onStep?: (time: number) => void,
   ) {
     this.clock = bars.start;
     this.lastBar = this.lastBefore(this.clock);
@@ -234,6 +235,7 @@ export class SymbolMarket {
         if (closed.length) sub.chain = sub.chain.then(() => this.deliver(sub, closed));
       }
       await Promise.all(subs.map((s) => s.chain));
+      this.onStep?.(this.clock);
     } finally {
       this.stepping = false;
       this.schedule();

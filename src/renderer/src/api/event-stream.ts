@@ -1,4 +1,4 @@
-import { EVENT_SOCKET_PATH, eventSocketMessage, type DomainEventMessage, type DomainEventType } from '../../../shared/contract/events';
+import { EVENT_SOCKET_PATH, eventSocketMessage, type DomainEventMessage, type DomainEventType, type LivePulse } from '../../../shared/contract/events';
 import { findDesktopBridge } from './ipc-transport';
 
 /**
@@ -14,6 +14,7 @@ type EventListener = (event: DomainEventMessage) => void;
 type Listener = () => void;
 
 const eventListeners = new Set<EventListener>();
+const pulseListeners = new Set<(pulse: LivePulse) => void>();
 const resyncListeners = new Set<Listener>();
 const stateListeners = new Set<(state: StreamState) => void>();
 let state: StreamState = 'connecting';
@@ -26,6 +27,22 @@ export function onDomainEvent(listener: EventListener, types?: readonly DomainEv
   const wrapped: EventListener = wanted ? (event) => wanted.has(event.type) && listener(event) : listener;
   eventListeners.add(wrapped);
   return () => eventListeners.delete(wrapped);
+}
+
+/** Subscribes to pulses (a symbol's market stepped, a job progressed): refetch what moved; returns the unsubscribe. */
+export function onPulse(listener: (pulse: LivePulse) => void): () => void {
+  pulseListeners.add(listener);
+  return () => pulseListeners.delete(listener);
+}
+
+function dispatchPulse(pulse: LivePulse): void {
+  for (const listener of [...pulseListeners]) {
+    try {
+      listener(pulse);
+    } catch (error) {
+      console.error('a pulse listener failed', error);
+    }
+  }
 }
 
 /** Called when events may have been missed (a reconnect after too long, a reload): refetch everything shown. */
@@ -77,6 +94,7 @@ export function startEventStream(): void {
   const bridge = findDesktopBridge();
   if (bridge) {
     bridge.on('domain-event', (event) => dispatch(event));
+    bridge.on('live-pulse', (pulse) => dispatchPulse(pulse));
     setState('connected');
     return;
   }
@@ -101,6 +119,7 @@ function connectSocket(attempt: number): void {
     if (!parsed.success) return;
     const data = parsed.data;
     if (data.kind === 'event') dispatch(data.event);
+    else if (data.kind === 'pulse') dispatchPulse(data.pulse);
     else if (data.kind === 'resync') {
       lastId = data.last_id;
       resync();

@@ -1,25 +1,11 @@
 import { useEffect } from 'react';
-import { onDomainEvent, onResync } from '../api/event-stream';
+import { onDomainEvent, onPulse, onResync } from '../api/event-stream';
 import { isFinal, useResearchStore } from './research-store';
-
-/** How often the progress bar of a run the trader is watching moves while it runs. */
-export const PROGRESS_REFRESH_MS = 400;
-
-type ResearchSnapshot = ReturnType<typeof useResearchStore.getState>;
-
-function somethingRuns(s: ResearchSnapshot): boolean {
-  return (
-    (s.selected !== null && !isFinal(s.selected.status)) ||
-    (s.monteCarlo !== null && !isFinal(s.monteCarlo.status)) ||
-    (s.walkForward !== null && !isFinal(s.walkForward.status)) ||
-    s.runs.some((r) => !isFinal(r.status))
-  );
-}
 
 /**
  * While the Research workspace is on screen: the catalogue once, the run list now and whenever the event stream says
- * a backtest or research job ended (or after a resync). Only while a run is unfinished does its progress bar refresh
- * (every 400 ms, the unfinished jobs only); with nothing running the workspace sends nothing.
+ * a backtest or research job ended (or after a resync); progress bars move with the server's job pulses. With nothing
+ * running the workspace sends nothing.
  */
 export function useResearchLive(): void {
   useEffect(() => {
@@ -27,39 +13,52 @@ export function useResearchLive(): void {
     if (store.strategies.length === 0) void store.loadCatalog();
     void store.refreshRuns();
 
+    // One refetch in flight and at most one more queued: the last word (a job's end) is never dropped.
     let busy = false;
+    let again = false;
     const progress = () => {
-      if (busy) return;
+      if (busy) {
+        again = true;
+        return;
+      }
       busy = true;
       void useResearchStore
         .getState()
         .poll()
         .finally(() => {
           busy = false;
+          if (again) {
+            again = false;
+            progress();
+          }
         });
     };
-    let timer: ReturnType<typeof setInterval> | undefined;
-    const follow = (s: ResearchSnapshot) => {
-      const runs = somethingRuns(s);
-      if (runs && !timer) timer = setInterval(progress, PROGRESS_REFRESH_MS);
-      if (!runs && timer) {
-        clearInterval(timer);
-        timer = undefined;
-      }
-    };
-    const offStore = useResearchStore.subscribe((s) => follow(s));
+    // A running job's progress arrives as pulses from the server (a few a second); each one refetches the
+    // unfinished runs shown. With nothing running nothing arrives and nothing is asked.
+    const offPulses = onPulse((pulse) => {
+      if (pulse.kind === 'job') progress();
+    });
+    // A run shown as unfinished may have ended before this window knew of it (a fast backtest's end can beat the answer
+    // that created it): each time a new unfinished run appears, ask once.
+    const unfinished = (s: ReturnType<typeof useResearchStore.getState>) =>
+      [s.selected, s.monteCarlo, s.walkForward, ...s.runs].filter((r) => r !== null && !isFinal(r.status)).map((r) => r!.id).join(',');
+    let shown = unfinished(useResearchStore.getState());
+    const offStore = useResearchStore.subscribe((s) => {
+      const now = unfinished(s);
+      if (now !== shown && now !== '') progress();
+      shown = now;
+    });
     const refetch = () => {
       void useResearchStore.getState().refreshRuns();
       progress();
     };
     const offEvents = onDomainEvent(refetch, ['BacktestCompleted', 'ResearchJobFinished']);
     const offResync = onResync(refetch);
-    follow(useResearchStore.getState());
     return () => {
       offStore();
+      offPulses();
       offEvents();
       offResync();
-      clearInterval(timer);
     };
   }, []);
 }

@@ -1,13 +1,10 @@
 import { useEffect } from 'react';
 import type { DomainEventType } from '../../../shared/contract/events';
-import { onDomainEvent, onResync } from '../api/event-stream';
+import { onDomainEvent, onPulse, onResync } from '../api/event-stream';
 import { LIVE, showTaskOnChart } from './chart-context';
 import { useChartStore } from './chart-store';
 import { useMarketWatchStore } from './market-watch-store';
 import { useTradingStore } from './trading-store';
-
-/** While a task runs, its market moves every bar: chart tail, quotes and floating P&L follow it this often. */
-export const MARKET_REFRESH_MS = 1_000;
 
 /** Refetches of one kind start at most this often, however many events arrive. */
 export const GRID_REFETCH_GAP_MS = 250;
@@ -22,8 +19,8 @@ export const TRADING_EVENTS: readonly DomainEventType[] = [
 /**
  * Keeps the Trading workspace live while it is on screen: it refetches when the event stream says something changed
  * (a fill, a closed position, a task starting or pausing, …), at once and at most one refetch in flight. The market
- * itself (chart tail, quotes, floating P&L) moves with every bar while a task runs: that refresh runs only then, and
- * only while the window is visible; an idle workspace sends nothing. Also picks what the chart shows when nothing
+ * itself (chart tail, quotes, floating P&L) follows the server's market pulses, only while the window is visible; an
+ * idle workspace sends nothing. Also picks what the chart shows when nothing
  * (or another session's task) is.
  */
 export function useTradingLive(): void {
@@ -84,18 +81,12 @@ export function useTradingLive(): void {
     };
     refresh();
 
-    // The market refresh: only while some task of the session is live and the window is visible.
-    let marketTimer: ReturnType<typeof setInterval> | undefined;
-    const followMarket = () => {
-      const live = document.visibilityState === 'visible' && useTradingStore.getState().tasks.some(LIVE);
-      if (live && !marketTimer) marketTimer = setInterval(refresh, MARKET_REFRESH_MS);
-      if (!live && marketTimer) {
-        clearInterval(marketTimer);
-        marketTimer = undefined;
-      }
-    };
+    // The market moves when its clock steps: the server pulses each symbol's step (coalesced to a few a second), and
+    // a visible window refetches its chart tail, quotes and floating P&L then. No timer: a stopped market sends nothing.
+    const offPulses = onPulse((pulse) => {
+      if (pulse.kind === 'market' && document.visibilityState === 'visible') refresh();
+    });
     const offStore = useTradingStore.subscribe((s, before) => {
-      if (s.tasks !== before.tasks) followMarket();
       if (s.pairs !== before.pairs) void refreshMarket(); // the catalogue arrived: the market watch's first quotes
     });
     const offEvents = onDomainEvent((event) => {
@@ -107,16 +98,14 @@ export function useTradingLive(): void {
     }, TRADING_EVENTS);
     const offResync = onResync(refresh);
     const onVisible = () => {
-      followMarket();
       if (document.visibilityState === 'visible') refresh();
     };
     document.addEventListener('visibilitychange', onVisible);
-    followMarket();
     return () => {
       offStore();
       offEvents();
+      offPulses();
       offResync();
-      clearInterval(marketTimer);
       document.removeEventListener('visibilitychange', onVisible);
     };
   }, []);
