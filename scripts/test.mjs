@@ -20,7 +20,7 @@ function step(title, command, args, env = process.env) {
   }
 }
 
-if (process.platform === 'linux') step('System packages (Chromium, keychain)', 'bash', ['scripts/ensure-system-deps.sh']);
+if (process.platform === 'linux') step('System packages (Chromium, keychain, promtool)', 'bash', ['scripts/ensure-system-deps.sh']);
 ensureNativeModulesForNode(root);
 // Node code (shared, core, adapters, server, main, preload, tests, benches) without the DOM; the UI with the DOM and
 // without Node; browser tests, whose page callbacks run in the page, with both.

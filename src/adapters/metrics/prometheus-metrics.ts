@@ -8,6 +8,8 @@ export interface PrometheusMetricsOptions {
   brokerOfTask?: (taskId: number) => string | undefined;
   /** Bytes the data folder's database takes on disk (disk_usage_bytes). */
   diskUsageBytes?: () => number;
+  /** The positions open when this process started (read once; from then on the event stream tells). */
+  openPositions?: () => readonly { id: string; taskId: number }[];
 }
 
 /** 'ccxt:acc-1' → 'ccxt': the label is the broker kind, so one label value per kind, not per account. */
@@ -72,11 +74,11 @@ export class PrometheusMetrics implements HttpRequestRecorder, MetricsExposition
     const runningTasks = this.runningTasks;
     const openPositions = this.openPositions;
     new Gauge({
-      name: 'active_tasks', help: 'Trading tasks started and not stopped or failed since this process started, by broker kind', labelNames: ['broker'], registers: [trading],
+      name: 'active_tasks', help: 'Trading tasks running (started or resumed, not stopped, paused or failed since), by broker kind', labelNames: ['broker'], registers: [trading],
       collect() { countBy(this, runningTasks, tasksSeen); },
     });
     new Gauge({
-      name: 'active_trades', help: 'Positions opened and not closed since this process started, by broker kind', labelNames: ['broker'], registers: [trading],
+      name: 'active_trades', help: 'Open positions (those open at start, then opened and not closed), by broker kind', labelNames: ['broker'], registers: [trading],
       collect() { countBy(this, openPositions, tradesSeen); },
     });
     // No ML model runs in Echo Workstation yet: the metrics market7 names are declared and have no samples until one does.
@@ -105,6 +107,7 @@ export class PrometheusMetrics implements HttpRequestRecorder, MetricsExposition
       new Gauge({ name: 'disk_usage_bytes', help: "Bytes the data folder's database takes on disk (with its write-ahead log)", registers: [system], collect() { this.set(bytes()); } });
     }
     this.all = Registry.merge([http, trading, ml, system]);
+    for (const position of options.openPositions?.() ?? []) this.openPositions.set(position.id, this.brokerOf(position.taskId));
   }
 
   observeHttpRequest(method: string, route: string, status: number, seconds: number): void {
@@ -114,7 +117,7 @@ export class PrometheusMetrics implements HttpRequestRecorder, MetricsExposition
   }
 
   /** Counts from the domain event stream as events happen; returns the unsubscribe. */
-  watch(events: DomainEventStream): () => void {
+  watch(events: Pick<DomainEventStream, 'subscribe'>): () => void {
     return events.subscribe((event) => this.count(event));
   }
 
@@ -143,6 +146,7 @@ export class PrometheusMetrics implements HttpRequestRecorder, MetricsExposition
         }
         break;
       case 'TaskStopped':
+      case 'TaskPaused':
       case 'TaskFailed':
         if (event.taskId !== null) this.runningTasks.delete(event.taskId);
         break;
