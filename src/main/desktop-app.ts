@@ -160,7 +160,7 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
   const onReady = async () => {
     try {
       // Notifications come from the domain event stream through the core Notifier port (tray + native notifications).
-      context = createAppContext({ dataDir, version: app.getVersion(), notifier: { notify: (n) => notifier?.notify(desktopNotificationOf(n)) } });
+      context = createAppContext({ dataDir, version: app.getVersion(), environment: 'desktop', notifier: { notify: (n) => notifier?.notify(desktopNotificationOf(n)) } });
     } catch (error) {
       dialog.showErrorBox('Echo Workstation cannot start', describeStartupError(error));
       app.exit(1);
@@ -212,6 +212,7 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
           uiDir: paths.rendererDir,
           events: appContext.events,
           identity: appContext.identity,
+          httpMetrics: appContext.metrics,
         }),
       (error) => logger.warn({ err: error }, 'local API server problem'),
     );

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Handlers } from '../shared/contract/index';
 import type { DomainEventStream } from '../core/ports/domain-events';
 import type { IdentityService } from '../core/identity/identity-service';
+import type { HttpRequestRecorder } from '../core/ports/metrics';
 import { ApiTokenFile, LoginCodes } from '../server/api-token';
 import { createHttpServer } from '../server/http/create-http-server';
 import type { RunningApiServer } from './api-server-controller';
@@ -18,6 +19,8 @@ export interface LocalApiOptions {
   events?: DomainEventStream;
   /** Users and API keys other than the owner's token. */
   identity?: IdentityService;
+  /** Prometheus: each answered request, by route pattern and status (/api/metrics). */
+  httpMetrics?: HttpRequestRecorder;
 }
 
 /**
@@ -45,6 +48,7 @@ export async function startLocalApiServer(options: LocalApiOptions): Promise<Loc
     ...(options.uiDir ? { uiDir: options.uiDir } : {}),
     ...(options.events ? { events: options.events } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.httpMetrics ? { httpMetrics: options.httpMetrics } : {}),
   });
   try {
     await server.listen({ host: '127.0.0.1', port: options.port });
