@@ -62,6 +62,6 @@ describe('window.api (preload bridge)', () => {
 
   it('exposes exactly invoke and on', () => {
     expect(Object.keys(createWindowApi(fakeIpcRenderer())).sort()).toEqual(['invoke', 'on']);
-    expect([...PUSH_EVENTS].sort()).toEqual(['domain-event', 'notification']);
+    expect([...PUSH_EVENTS].sort()).toEqual(['domain-event', 'live-pulse', 'notification']);
   });
 });

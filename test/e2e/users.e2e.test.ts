@@ -63,11 +63,11 @@ describe('Users & access (browser)', () => {
     // Vera, in another browser profile with no owner cookie: the sign-in page, then the workstation as a viewer.
     const vera = await freshPage();
     await vera.goto(server.url);
-    await expect.poll(() => vera.locator('input[name=username]').count()).toBe(1);
+    await expect.poll(() => vera.locator('input[name=username]').count(), { timeout: 15_000 }).toBe(1);
     await vera.locator('input[name=username]').fill('vera');
     await vera.locator('input[name=password]').fill('wrong-password');
     await vera.locator('button[type=submit]').click();
-    await expect.poll(() => vera.locator('body').textContent()).toContain('Wrong username/email or password');
+    await expect.poll(() => vera.locator('body').textContent(), { timeout: 15_000 }).toContain('Wrong username/email or password');
     await vera.locator('input[name=username]').fill('vera@example.com');
     await vera.locator('input[name=password]').fill('viewer-pass-1');
     await vera.locator('button[type=submit]').click();
@@ -88,7 +88,7 @@ describe('Users & access (browser)', () => {
     await vera.screenshot({ path: join(screenshotDir, 'users-viewer.png') });
 
     await vera.getByTestId('sign-out').click();
-    await expect.poll(() => vera.locator('input[name=username]').count()).toBe(1);
+    await expect.poll(() => vera.locator('input[name=username]').count(), { timeout: 15_000 }).toBe(1);
     const after = await vera.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
     expect(after).toBe(401);
     await vera.close();

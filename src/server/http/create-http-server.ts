@@ -137,7 +137,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
 
   // The OAuth2 password form of ai-trading-hub's /auth/token, and the browser sign-in form.
   // Only there: everywhere else a form body is refused as before (415, send JSON).
-  const FORM_PATHS = new Set(['/auth/token', '/auth/browser-sign-in']);
+  const FORM_PATHS = new Set(['/auth/token', '/auth/browser-sign-in', '/auth/browser-sign-out']);
   server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
     if (!FORM_PATHS.has(routedPath(request.url))) {
       const refusal = new Error('form body where JSON is expected') as Error & { statusCode?: number; code?: string };
