@@ -115,7 +115,7 @@ function holdingsDiffer(dir: string, emulator: BinanceSpotEmulator): string[] {
 }
 
 describe('crash recovery on a ccxt exchange (Binance emulator)', () => {
-  it(`${KILLS} SIGKILLs inside the send window: no duplicate order, same book, no order the run without kills did not send`, async () => {
+  it(`${KILLS} SIGKILLs inside the send window: no duplicate order, same book, no decision the run without kills did not make (until a missed one)`, async () => {
     const killed = await run(KILLS);
     const { violations, figures } = checkExactlyOnce(join(killed.dir, 'echo.sqlite'), { received: killed.emulator.orders.map((o) => o.clientOrderId) });
     const holdings = holdingsDiffer(killed.dir, killed.emulator);

@@ -127,7 +127,7 @@ async function run(kills: number): Promise<{ dir: string; fake: FakeMt5Terminal;
 }
 
 describe('crash recovery on MetaTrader 5 (fake terminal)', () => {
-  it(`${KILLS} SIGKILLs inside the send window: no duplicate deal, same book, no order the run without kills did not send`, async () => {
+  it(`${KILLS} SIGKILLs inside the send window: no duplicate deal, same book, no decision the run without kills did not make (until a missed one)`, async () => {
     const killed = await run(KILLS);
     // What the terminal executed: every deal carrying our client order id (opening and closing), duplicates included.
     const received = killed.fake.deals.filter((d) => d.comment && d.reason === 'expert').map((d) => d.comment);

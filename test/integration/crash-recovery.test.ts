@@ -96,7 +96,7 @@ async function killedRun(kills: number, extraEnv: Record<string, string> = {}): 
 }
 
 describe('crash recovery on the paper broker', () => {
-  it(`${KILLS} SIGKILLs mid-trading: no duplicate of any kind, no order the run without kills did not send`, async () => {
+  it(`${KILLS} SIGKILLs mid-trading: no duplicate of any kind, no decision the run without kills did not make (until a missed one)`, async () => {
     const started = Date.now();
     const dir = await killedRun(KILLS);
     const { violations, figures } = checkExactlyOnce(join(dir, 'echo.sqlite'), paperBook(dir));

@@ -139,7 +139,10 @@ export function checkExactlyOnce(dbFile: string, broker: BrokerRecord): { violat
 }
 
 export interface RunComparison {
-  /** Orders the killed run sent that the run without kills did not: a kill made the app decide something extra. */
+  /**
+   * Decisions the killed run made that the run without kills did not, before the task's first missed decision: a
+   * kill made the app decide something extra. (After a miss the task's path has diverged; differences are expected.)
+   */
   extraOrders: string[];
   /** Orders the run without kills sent that the killed run did not (an entry missed around a restart). */
   missedOrders: string[];
@@ -183,8 +186,18 @@ export function compareRuns(killedDb: string, baselineDb: string): RunComparison
     const [ko, bo, kt, bt] = [orders(killed), orders(baseline), trades(killed), trades(baseline)];
     result.compared.orders += ko.length;
     result.compared.trades += kt.length;
-    result.extraOrders.push(...ko.filter((x) => !bo.includes(x)));
-    result.missedOrders.push(...bo.filter((x) => !ko.includes(x)));
+    // A decision is (when, which side, open or close, how much); fill prices and ids are compared through the trades.
+    const decision = (json: string) => {
+      const o = JSON.parse(json) as JournalRow;
+      return `${o.decided_at}|${o.side}|${o.closes_position_id === null ? 'open' : 'close'}|${o.lots}`;
+    };
+    const [kd, bd] = [ko.map(decision), bo.map(decision)];
+    const missed = bo.filter((_, i) => !kd.includes(bd[i] as string));
+    // Once a restart made the task miss a decision its path has diverged: what it decides after that may differ and
+    // is not counted as extra. An extra decision before any miss is what a kill must never cause.
+    const diverged = Math.min(...missed.map((x) => (JSON.parse(x) as JournalRow).decided_at));
+    result.extraOrders.push(...ko.filter((x, i) => !bd.includes(kd[i] as string) && (JSON.parse(x) as JournalRow).decided_at < diverged));
+    result.missedOrders.push(...missed);
     result.tradeDifferences.push(...kt.filter((x) => !bt.includes(x)), ...bt.filter((x) => !kt.includes(x)));
   }
   return result;
