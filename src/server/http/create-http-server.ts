@@ -10,17 +10,17 @@ import { procedures, statusOf, type EnvelopeKind, type ErrorCode, type Handlers,
 import { invokeProcedure } from '../../shared/contract/invoke';
 import { errorEnvelope, successEnvelope } from '../../shared/contract/envelope';
 import { fromHttpRequest, toRouterPath } from '../../shared/contract/http-mapping';
-import { isValidUiSession, LoginCodes, safeEqual, TOKEN_HINT, UI_SESSION_MAX_AGE_SECONDS, uiSessionValue } from '../api-token';
+import { LoginCodes, TOKEN_HINT, UI_SESSION_MAX_AGE_SECONDS, uiSessionValue } from '../api-token';
 import { clientErrorResponse } from './client-errors';
 import { buildOpenApiDocument } from './openapi';
-import { bearerToken, isAllowedOrigin, isLoopbackHost, readCookie } from './security';
+import { isAllowedOrigin, isLoopbackHost } from './security';
 import { EVENT_SOCKET_PATH } from '../../shared/contract/events';
 import type { DomainEventStream } from '../../core/ports/domain-events';
 import type { HttpRequestRecorder } from '../../core/ports/metrics';
 import { eventSocketRoute, routeUpgrades } from './event-socket';
 import type { IdentityService } from '../../core/identity/identity-service';
 import { ANONYMOUS, type Caller, type Principal } from '../../shared/contract/access';
-import { createAuthenticator, isOwnerRequest, presentedToken, SESSION_COOKIE, USER_COOKIE } from './authenticate';
+import { createAuthenticator, presentedToken, SESSION_COOKIE, USER_COOKIE } from './authenticate';
 
 export { SESSION_COOKIE, USER_COOKIE } from './authenticate';
 
