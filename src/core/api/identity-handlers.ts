@@ -94,19 +94,8 @@ export function createIdentityHandlers({ identity, clock }: IdentityHandlerDeps)
     const user = signedInUser(caller);
     return user ? identity.context(identity.user(user.userId)) : OWNER_CONTEXT;
   };
-  /** Usernames derived from an email (ai-trading-hub registers without one): its local part, made unique. */
-  const usernameFor = (email: string): string => {
-    const base = (email.split('@')[0] ?? '').replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 28).padEnd(3, '_');
-    let candidate = base;
-    for (let n = 2; identity.listUsers().some((u) => u.username.toLowerCase() === candidate.toLowerCase()); n++) candidate = `${base}${n}`;
-    return candidate;
-  };
-
   return {
-    'auth.register': async (input) => {
-      const username = input.username?.trim() || usernameFor(input.email.trim());
-      return userView(await identity.register({ ...input, username }));
-    },
+    'auth.register': async (input) => userView(await identity.register(input)),
     'auth.login': (input, caller) => {
       const device = { ...(caller?.device ?? {}), ...(input.device_info ?? {}) };
       return identity.login(input.username?.trim() || input.email!.trim(), input.password, device);

@@ -40,7 +40,8 @@ export interface UserContext {
 }
 
 export interface RegisterInput {
-  username: string;
+  /** Absent (ai-trading-hub registers by email): the email's local part, made unique. */
+  username?: string | undefined;
   email: string;
   password: string;
   full_name?: string;
@@ -112,8 +113,8 @@ export class IdentityService {
 
   /** Self-registration: a viewer on the Free tier; nobody gains trading rights without an admin. */
   async register(input: RegisterInput, role: Role = 'viewer'): Promise<UserRecord> {
-    const username = input.username.trim();
     const email = input.email.trim();
+    const username = input.username?.trim() || this.usernameFrom(email);
     if (!USERNAME.test(username)) {
       throw new DomainError('VALIDATION_FAILED', 'A username has 3 to 32 letters, digits, ".", "_" or "-"', [
         { path: 'username', message: '3 to 32 letters, digits, ".", "_" or "-"' },
@@ -143,6 +144,13 @@ export class IdentityService {
     this.repo.insertUser(user);
     this.repo.recordSecurityEvent({ type: 'user_registered', subject: user.id, detail: `${username} as ${role}`, at: user.createdAt });
     return user;
+  }
+
+  private usernameFrom(email: string): string {
+    const base = (email.split('@')[0] ?? '').replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 28).padEnd(3, '_');
+    let candidate = base;
+    for (let n = 2; this.repo.findUserByUsername(candidate); n++) candidate = `${base}${n}`;
+    return candidate;
   }
 
   user(id: string): UserRecord {
@@ -328,13 +336,8 @@ export class IdentityService {
   consumeQuota(principal: Principal): { allowed: boolean; limit: number; remaining: number; resetSeconds: number } | undefined {
     if (principal.kind !== 'user') return undefined;
     const limit = TIER_REQUESTS_PER_MINUTE[principal.tier];
-    const subject = principal.apiKeyId ?? principal.userId;
     const nowMs = this.clock.now().getTime();
-    let window = this.windows.get(subject);
-    if (!window || nowMs - window.start >= 60_000) {
-      window = { start: nowMs - (nowMs % 60_000), count: 0 };
-      this.windows.set(subject, window);
-    }
+    const window = this.currentWindow(principal, nowMs);
     window.count++;
     const resetSeconds = Math.max(1, Math.ceil((window.start + 60_000 - nowMs) / 1000));
     return { allowed: window.count <= limit, limit, remaining: Math.max(0, limit - window.count), resetSeconds };
@@ -343,10 +346,19 @@ export class IdentityService {
   /** What is left of the caller's window, without spending a request. */
   peekQuota(principal: Principal): number | null {
     if (principal.kind !== 'user') return null;
-    const window = this.windows.get(principal.apiKeyId ?? principal.userId);
-    const limit = TIER_REQUESTS_PER_MINUTE[principal.tier];
-    if (!window || this.clock.now().getTime() - window.start >= 60_000) return limit;
-    return Math.max(0, limit - window.count);
+    const window = this.currentWindow(principal, this.clock.now().getTime());
+    return Math.max(0, TIER_REQUESTS_PER_MINUTE[principal.tier] - window.count);
+  }
+
+  /** The caller's one-minute window (per API key, else per user), a fresh one once the minute is over. */
+  private currentWindow(principal: Extract<Principal, { kind: 'user' }>, nowMs: number): { start: number; count: number } {
+    const subject = principal.apiKeyId ?? principal.userId;
+    let window = this.windows.get(subject);
+    if (!window || nowMs - window.start >= 60_000) {
+      window = { start: nowMs - (nowMs % 60_000), count: 0 };
+      this.windows.set(subject, window);
+    }
+    return window;
   }
 
   // ── API keys ─────────────────────────────────────────────────────────────────────────────────────────────────────
