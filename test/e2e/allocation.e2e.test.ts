@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openWorkstationPage } from '../kit/browser';
+import { builtUiDir } from '../kit/ui';
 import { startTestServer, type TestServer } from '../kit/server';
 
 /**
@@ -13,7 +13,7 @@ import { startTestServer, type TestServer } from '../kit/server';
  */
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const uiDir = join(repoRoot, 'out', 'renderer');
+const uiDir = builtUiDir();
 const screenshotDir = join(repoRoot, 'test-results');
 const USER = 'trader_e2e';
 
@@ -27,9 +27,6 @@ function shot(name: string): Promise<Buffer> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(uiDir, 'index.html'))) {
-    execFileSync('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts'], { cwd: repoRoot, stdio: 'pipe' });
-  }
   mkdirSync(screenshotDir, { recursive: true });
   server = await startTestServer({ uiDir });
   browser = await launchChromium();

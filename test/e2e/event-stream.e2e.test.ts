@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openWorkstationPage } from '../kit/browser';
+import { builtUiDir } from '../kit/ui';
 import { startTestServer, type TestServer } from '../kit/server';
 
 /**
@@ -12,9 +9,8 @@ import { startTestServer, type TestServer } from '../kit/server';
  * happens on the server (a task starting, a broker link changing) reaches the screens over the WebSocket.
  */
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // ECHO_TEST_UI_DIR: run against another build (e.g. one from before issue 10, to see this test fail on its pollers).
-const uiDir = process.env.ECHO_TEST_UI_DIR ?? join(repoRoot, 'out', 'renderer');
+const uiDir = process.env.ECHO_TEST_UI_DIR ?? builtUiDir();
 
 let server: TestServer;
 let browser: Browser;
@@ -22,9 +18,6 @@ let page: Page;
 const requests: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(uiDir, 'index.html'))) {
-    execFileSync('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts'], { cwd: repoRoot, stdio: 'pipe' });
-  }
   server = await startTestServer({ uiDir });
   browser = await launchChromium();
   page = await openWorkstationPage(browser);

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openWorkstationPage } from '../kit/browser';
+import { builtUiDir } from '../kit/ui';
 import { candleFilePath } from '../kit/candles';
 import { startTestServer, type TestServer } from '../kit/server';
 
@@ -16,7 +17,7 @@ import { startTestServer, type TestServer } from '../kit/server';
  */
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const uiDir = join(repoRoot, 'out', 'renderer');
+const uiDir = builtUiDir();
 const screenshotDir = join(repoRoot, 'test-results');
 const GOLD_FILE = candleFilePath('XAUUSD_M1_2025-05-15_2025-06-04.csv.gz');
 
@@ -31,9 +32,6 @@ const attr = async (testId: string, name: string) => Number(await page.getByTest
 const firstPrice = (text: string | null) => Number(/(\d[\d,]*\.\d+)/.exec(text ?? '')?.[1]?.replace(/,/g, '') ?? Number.NaN);
 
 beforeAll(async () => {
-  if (!existsSync(join(uiDir, 'index.html'))) {
-    execFileSync('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts'], { cwd: repoRoot, stdio: 'pipe' });
-  }
   mkdirSync(screenshotDir, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'echo-first-hour-'));
   // The README's import command, into the folder the server then uses.

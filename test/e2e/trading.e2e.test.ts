@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openWorkstationPage } from '../kit/browser';
+import { builtUiDir } from '../kit/ui';
 import { startTestServer, type TestServer } from '../kit/server';
 
 /**
@@ -16,7 +16,7 @@ import { startTestServer, type TestServer } from '../kit/server';
  */
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const uiDir = join(repoRoot, 'out', 'renderer');
+const uiDir = builtUiDir();
 const screenshotDir = join(repoRoot, 'test-results');
 const USER = 'trader_ui';
 
@@ -63,9 +63,6 @@ function candlePixels(): Promise<{ green: number; red: number }> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(uiDir, 'index.html'))) {
-    execFileSync('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts'], { cwd: repoRoot, stdio: 'pipe' });
-  }
   mkdirSync(screenshotDir, { recursive: true });
   // Read when the server starts: 200 bars a second, so a crossover strategy trades within moments.
   process.env.ECHO_FEED_SPEED = '200';
