@@ -135,9 +135,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     }
   });
 
-  // The OAuth2 password form of ai-trading-hub's /auth/token, and the browser sign-in form.
+  // Routes whose document sends a form (`form: true` in the contract) and the browser sign-in/out forms.
   // Only there: everywhere else a form body is refused as before (415, send JSON).
-  const FORM_PATHS = new Set(['/auth/token', '/auth/browser-sign-in', '/auth/browser-sign-out']);
+  const FORM_PATHS = new Set([
+    ...(Object.values(procedures) as Procedure[]).flatMap((p) => p.http.filter((r) => r.form).map((r) => r.path)),
+    '/auth/browser-sign-in',
+    '/auth/browser-sign-out',
+  ]);
   server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
     if (!FORM_PATHS.has(routedPath(request.url))) {
       const refusal = new Error('form body where JSON is expected') as Error & { statusCode?: number; code?: string };

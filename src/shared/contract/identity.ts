@@ -99,7 +99,7 @@ export const login = defineProcedure({
   http: [
     { method: 'POST', path: '/api/auth/login', envelope: 'forex-echo', public: true },
     { method: 'POST', path: '/api/v1/auth/login', envelope: 'trading-application', public: true },
-    { method: 'POST', path: '/auth/token', envelope: 'ai-trading-hub', public: true },
+    { method: 'POST', path: '/auth/token', envelope: 'ai-trading-hub', public: true, form: true },
   ],
   message: (t) => `Signed in as ${t.user_context.username}`,
 });

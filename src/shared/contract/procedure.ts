@@ -25,6 +25,8 @@ export interface HttpRoute {
   public?: boolean;
   /** HTTP status of a success (default 200): 201 Created, 204 No Content (sent without a body). */
   status?: 200 | 201 | 204;
+  /** The document sends this route a form (application/x-www-form-urlencoded) rather than JSON: OAuth2's password form. */
+  form?: true;
   /** The answer is a file: its `csv` field is sent as text/csv with its `filename` (IPC callers get the JSON). */
   download?: 'csv';
   /**
